@@ -1,8 +1,15 @@
-import OpenAPIBackend from 'openapi-backend';
 import type { Operation } from 'openapi-backend';
-import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+// openapi-backend reaches an ESM-only dependency (@apidevtools/json-schema-ref-parser). Node 24
+// loads it natively through require(esm), but Jest's CommonJS module registry cannot, so the
+// validator stack is loaded with Node's own require (process.getBuiltinModule bypasses Jest's registry) (same modules, same behaviour, in every host:
+// tsx, jest, plain node).
+const nativeRequire = (process.getBuiltinModule('node:module') as typeof import('node:module')).createRequire(__filename);
+const { default: OpenAPIBackend } = nativeRequire('openapi-backend') as typeof import('openapi-backend');
+const addFormats = (nativeRequire('ajv-formats') as { default: typeof import('ajv-formats').default }).default;
+type OpenAPIBackend = import('openapi-backend').default;
 
 /** One validation problem, with the field path in the caller's terms (`text.body`, `limit`). */
 export interface FieldIssue {
