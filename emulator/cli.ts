@@ -15,14 +15,62 @@ interface FlagSpec {
 }
 
 export const FLAGS: FlagSpec[] = [
-	{ flag: 'port', env: 'EMULATOR_PORT', option: 'port', kind: 'number', help: 'TCP port (default 4010; 0 = any free port)' },
-	{ flag: 'host', env: 'EMULATOR_HOST', option: 'host', kind: 'string', help: 'bind address (default 127.0.0.1)' },
-	{ flag: 'latency', env: 'EMULATOR_LATENCY_MS', option: 'latencyMs', kind: 'number', help: 'added latency per request, ms' },
-	{ flag: 'jitter', env: 'EMULATOR_JITTER_MS', option: 'jitterMs', kind: 'number', help: 'extra random latency 0..N ms' },
-	{ flag: 'rate', env: 'EMULATOR_RATE_RPS', option: 'rateLimitRps', kind: 'number', help: 'rate limit, requests/second (0 = off)' },
-	{ flag: 'burst', env: 'EMULATOR_BURST', option: 'rateLimitBurst', kind: 'number', help: 'token bucket size (default = rate)' },
-	{ flag: 'fault-500', env: 'EMULATOR_FAULT_500', option: 'fault500', kind: 'probability', help: 'probability of a 500' },
-	{ flag: 'fault-503', env: 'EMULATOR_FAULT_503', option: 'fault503', kind: 'probability', help: 'probability of a 503 + Retry-After' },
+	{
+		flag: 'port',
+		env: 'EMULATOR_PORT',
+		option: 'port',
+		kind: 'number',
+		help: 'TCP port (default 4010; 0 = any free port)',
+	},
+	{
+		flag: 'host',
+		env: 'EMULATOR_HOST',
+		option: 'host',
+		kind: 'string',
+		help: 'bind address (default 127.0.0.1)',
+	},
+	{
+		flag: 'latency',
+		env: 'EMULATOR_LATENCY_MS',
+		option: 'latencyMs',
+		kind: 'number',
+		help: 'added latency per request, ms',
+	},
+	{
+		flag: 'jitter',
+		env: 'EMULATOR_JITTER_MS',
+		option: 'jitterMs',
+		kind: 'number',
+		help: 'extra random latency 0..N ms',
+	},
+	{
+		flag: 'rate',
+		env: 'EMULATOR_RATE_RPS',
+		option: 'rateLimitRps',
+		kind: 'number',
+		help: 'rate limit, requests/second (0 = off)',
+	},
+	{
+		flag: 'burst',
+		env: 'EMULATOR_BURST',
+		option: 'rateLimitBurst',
+		kind: 'number',
+		help: 'token bucket size (default = rate)',
+	},
+	{
+		flag: 'fault-500',
+		env: 'EMULATOR_FAULT_500',
+		option: 'fault500',
+		kind: 'probability',
+		help: 'probability of a 500',
+	},
+	{
+		flag: 'fault-503',
+		env: 'EMULATOR_FAULT_503',
+		option: 'fault503',
+		kind: 'probability',
+		help: 'probability of a 503 + Retry-After',
+	},
 	{
 		flag: 'fault-reset',
 		env: 'EMULATOR_FAULT_RESET',
@@ -37,22 +85,66 @@ export const FLAGS: FlagSpec[] = [
 		kind: 'probability',
 		help: 'probability of a connection reset BEFORE processing',
 	},
-	{ flag: 'fault-slow', env: 'EMULATOR_FAULT_SLOW', option: 'faultSlow', kind: 'probability', help: 'probability of a slow response' },
-	{ flag: 'slow-ms', env: 'EMULATOR_SLOW_MS', option: 'slowMs', kind: 'number', help: 'how long a slow response is held (default 35000)' },
-	{ flag: 'retry-after', env: 'EMULATOR_RETRY_AFTER', option: 'retryAfterSeconds', kind: 'number', help: 'Retry-After seconds on injected 503s (default 1)' },
-	{ flag: 'status-step-ms', env: 'EMULATOR_STATUS_STEP_MS', option: 'statusStepMs', kind: 'number', help: 'ms between message status steps (default 1000; 0 = manual)' },
-	{ flag: 'seed', env: 'EMULATOR_SEED', option: 'seed', kind: 'number', help: 'RNG seed for faults/jitter/ids (default 1)' },
-	{ flag: 'seed-clients', env: 'EMULATOR_SEED_CLIENTS', option: 'seedClients', kind: 'number', help: 'clients created at start' },
+	{
+		flag: 'fault-slow',
+		env: 'EMULATOR_FAULT_SLOW',
+		option: 'faultSlow',
+		kind: 'probability',
+		help: 'probability of a slow response',
+	},
+	{
+		flag: 'slow-ms',
+		env: 'EMULATOR_SLOW_MS',
+		option: 'slowMs',
+		kind: 'number',
+		help: 'how long a slow response is held (default 35000)',
+	},
+	{
+		flag: 'retry-after',
+		env: 'EMULATOR_RETRY_AFTER',
+		option: 'retryAfterSeconds',
+		kind: 'number',
+		help: 'Retry-After seconds on injected 503s (default 1)',
+	},
+	{
+		flag: 'status-step-ms',
+		env: 'EMULATOR_STATUS_STEP_MS',
+		option: 'statusStepMs',
+		kind: 'number',
+		help: 'ms between message status steps (default 1000; 0 = manual)',
+	},
+	{
+		flag: 'seed',
+		env: 'EMULATOR_SEED',
+		option: 'seed',
+		kind: 'number',
+		help: 'RNG seed for faults/jitter/ids (default 1)',
+	},
+	{
+		flag: 'seed-clients',
+		env: 'EMULATOR_SEED_CLIENTS',
+		option: 'seedClients',
+		kind: 'number',
+		help: 'clients created at start',
+	},
 ];
 
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv): EmulatorOptions & { quiet: boolean; help: boolean } {
+export function parseCli(
+	argv: string[],
+	env: NodeJS.ProcessEnv,
+): EmulatorOptions & { quiet: boolean; help: boolean } {
 	const spec: Record<string, { type: 'string' | 'boolean' }> = {
 		quiet: { type: 'boolean' },
 		help: { type: 'boolean' },
 		'allow-remote-webhooks': { type: 'boolean' },
 	};
 	for (const f of FLAGS) spec[f.flag] = { type: 'string' };
-	const { values } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false });
+	const { values } = parseArgs({
+		args: argv,
+		options: spec,
+		strict: true,
+		allowPositionals: false,
+	});
 	const options: Record<string, unknown> = { port: 4010 };
 	for (const f of FLAGS) {
 		const raw = (values[f.flag] as string | undefined) ?? env[f.env];
@@ -63,13 +155,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): EmulatorOption
 		}
 		const n = Number(raw);
 		if (!Number.isFinite(n) || n < 0 || (f.kind === 'probability' && n > 1)) {
-			throw new Error(`--${f.flag} (${f.env}) must be ${f.kind === 'probability' ? 'a probability between 0 and 1' : 'a number ≥ 0'}, got '${raw}'`);
+			throw new Error(
+				`--${f.flag} (${f.env}) must be ${f.kind === 'probability' ? 'a probability between 0 and 1' : 'a number ≥ 0'}, got '${raw}'`,
+			);
 		}
 		options[f.option] = n;
 	}
 	return {
 		...(options as EmulatorOptions),
-		allowRemoteWebhooks: Boolean(values['allow-remote-webhooks']) || env.EMULATOR_ALLOW_REMOTE_WEBHOOKS === '1',
+		allowRemoteWebhooks:
+			Boolean(values['allow-remote-webhooks']) || env.EMULATOR_ALLOW_REMOTE_WEBHOOKS === '1',
 		quiet: Boolean(values.quiet) || env.EMULATOR_QUIET === '1',
 		help: Boolean(values.help),
 	};
@@ -78,7 +173,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): EmulatorOption
 function usage(): string {
 	const lines = ['Usage: npm run emulator -- [flags]', ''];
 	for (const f of FLAGS) lines.push(`  --${f.flag.padEnd(20)} ${f.env.padEnd(28)} ${f.help}`);
-	lines.push(`  --${'allow-remote-webhooks'.padEnd(20)} ${'EMULATOR_ALLOW_REMOTE_WEBHOOKS=1'.padEnd(28)} deliver webhooks to non-loopback hosts`);
+	lines.push(
+		`  --${'allow-remote-webhooks'.padEnd(20)} ${'EMULATOR_ALLOW_REMOTE_WEBHOOKS=1'.padEnd(28)} deliver webhooks to non-loopback hosts`,
+	);
 	lines.push(`  --${'quiet'.padEnd(20)} ${'EMULATOR_QUIET=1'.padEnd(28)} no per-request log lines`);
 	return lines.join('\n');
 }
@@ -119,7 +216,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
 	main().catch((err: unknown) => {
-		process.stderr.write(`emulator failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+		process.stderr.write(
+			`emulator failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+		);
 		process.exit(1);
 	});
 }

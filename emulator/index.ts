@@ -50,7 +50,13 @@ export const DEFAULT_CONFIG: Readonly<EmulatorConfig> = Object.freeze({
 	webhookTimeoutMs: 5000,
 });
 
-const PROBABILITY_KEYS = ['fault500', 'fault503', 'faultResetBefore', 'faultResetAfter', 'faultSlow'] as const;
+const PROBABILITY_KEYS = [
+	'fault500',
+	'fault503',
+	'faultResetBefore',
+	'faultResetAfter',
+	'faultSlow',
+] as const;
 
 /** Templates every emulator starts with: name → number of body parameters. */
 export const SEEDED_TEMPLATES: readonly TemplateRecord[] = Object.freeze([
@@ -97,7 +103,11 @@ export interface EmulatorAdmin {
 	/** Emit an event now (delivered to the configured webhook URL if it subscribes to it). */
 	emitEvent(type: string, data?: Record<string, unknown>): WebhookEvent;
 	/** Set a message's status now (emits the status event; automatic progression continues from it). */
-	setMessageStatus(id: string, status: MessageStatus, error?: { code: string; message: string }): MessageRecord;
+	setMessageStatus(
+		id: string,
+		status: MessageStatus,
+		error?: { code: string; message: string },
+	): MessageRecord;
 	/** Resolves when no webhook delivery is pending. */
 	webhooksIdle(): Promise<void>;
 }
@@ -201,7 +211,9 @@ class Emulator {
 			this.handle(req, res).catch((err: unknown) => {
 				this.log(`internal error: ${err instanceof Error ? err.message : String(err)}`);
 				if (!res.headersSent && !res.destroyed) {
-					sendJson(res, 500, { error: { code: 'internal_error', message: 'Emulator internal error' } });
+					sendJson(res, 500, {
+						error: { code: 'internal_error', message: 'Emulator internal error' },
+					});
 				}
 			});
 		});
@@ -269,14 +281,21 @@ class Emulator {
 	}
 
 	private burst(): number {
-		return this.cfg.rateLimitBurst > 0 ? this.cfg.rateLimitBurst : Math.max(1, this.cfg.rateLimitRps);
+		return this.cfg.rateLimitBurst > 0
+			? this.cfg.rateLimitBurst
+			: Math.max(1, this.cfg.rateLimitRps);
 	}
 
 	private seedClients(count: number): ClientRecord[] {
 		if (!Number.isInteger(count) || count < 0 || count > 100_000) {
-			throw new HttpError(400, 'validation_error', 'count must be an integer between 0 and 100000', {
-				errors: [{ field: 'count', message: 'must be an integer between 0 and 100000' }],
-			});
+			throw new HttpError(
+				400,
+				'validation_error',
+				'count must be an integer between 0 and 100000',
+				{
+					errors: [{ field: 'count', message: 'must be an integer between 0 and 100000' }],
+				},
+			);
 		}
 		const created: ClientRecord[] = [];
 		for (let i = 0; i < count; i++) {
@@ -293,7 +312,12 @@ class Emulator {
 		return created;
 	}
 
-	private addClient(input: { business_name: string; phone_number_id: string; waba_id?: string; callback_url?: string }): ClientRecord {
+	private addClient(input: {
+		business_name: string;
+		phone_number_id: string;
+		waba_id?: string;
+		callback_url?: string;
+	}): ClientRecord {
 		const client: ClientRecord = {
 			id: `cl_${randomHex(this.idRng, 20)}`,
 			business_name: input.business_name,
@@ -334,12 +358,18 @@ class Emulator {
 		};
 	}
 
-	private setStatus(m: MessageRecord, status: MessageStatus, error?: { code: string; message: string }): void {
+	private setStatus(
+		m: MessageRecord,
+		status: MessageStatus,
+		error?: { code: string; message: string },
+	): void {
 		const now = new Date().toISOString();
 		m.status = status;
 		m.updated_at = now;
 		m.history.push({ status, at: now });
-		if (status === 'failed') m.error = error ?? m.error ?? { code: 'undeliverable', message: 'The recipient could not be reached' };
+		if (status === 'failed')
+			m.error = error ??
+				m.error ?? { code: 'undeliverable', message: 'The recipient could not be reached' };
 		else delete m.error;
 		this.emit(`message.${status}`, this.messageEventData(m));
 		this.scheduleNext(m);
@@ -366,7 +396,11 @@ class Emulator {
 		this.statusTimers.set(m.id, timer);
 	}
 
-	private acceptMessage(kind: 'message' | 'template', body: Record<string, unknown>, type: MessageRecord['type']): MessageRecord {
+	private acceptMessage(
+		kind: 'message' | 'template',
+		body: Record<string, unknown>,
+		type: MessageRecord['type'],
+	): MessageRecord {
 		const now = new Date().toISOString();
 		const to = String(body.to);
 		const m: MessageRecord = {
@@ -415,7 +449,9 @@ class Emulator {
 		try {
 			raw = await readBody(req);
 		} catch {
-			sendJson(res, 413, { error: { code: 'payload_too_large', message: 'Request body exceeds 1 MB' } });
+			sendJson(res, 413, {
+				error: { code: 'payload_too_large', message: 'Request body exceeds 1 MB' },
+			});
 			return;
 		}
 
@@ -446,7 +482,10 @@ class Emulator {
 			if (allowed.length > 0) {
 				res.setHeader('Allow', allowed.join(', '));
 				sendJson(res, 405, {
-					error: { code: 'method_not_allowed', message: `${method} is not allowed on ${path}; use ${allowed.join(' or ')}` },
+					error: {
+						code: 'method_not_allowed',
+						message: `${method} is not allowed on ${path}; use ${allowed.join(' or ')}`,
+					},
 				});
 				finish(405, `${method} ${path}`);
 			} else {
@@ -488,7 +527,13 @@ class Emulator {
 			this.counters.rateLimited++;
 			respond(
 				429,
-				{ error: { code: 'rate_limited', message: `Rate limit exceeded; retry after ${retryAfter} s`, details: { retry_after: retryAfter } } },
+				{
+					error: {
+						code: 'rate_limited',
+						message: `Rate limit exceeded; retry after ${retryAfter} s`,
+						details: { retry_after: retryAfter },
+					},
+				},
 				{ 'Retry-After': String(retryAfter) },
 			);
 			return;
@@ -506,14 +551,21 @@ class Emulator {
 			return;
 		}
 		if (fault === 'error500') {
-			respond(500, { error: { code: 'internal_error', message: 'Internal server error (injected fault)' } });
+			respond(500, {
+				error: { code: 'internal_error', message: 'Internal server error (injected fault)' },
+			});
 			return;
 		}
 		if (fault === 'error503') {
 			const s = this.cfg.retryAfterSeconds;
 			respond(
 				503,
-				{ error: { code: 'service_unavailable', message: `Service temporarily unavailable (injected fault); retry after ${s} s` } },
+				{
+					error: {
+						code: 'service_unavailable',
+						message: `Service temporarily unavailable (injected fault); retry after ${s} s`,
+					},
+				},
 				{ 'Retry-After': String(s) },
 			);
 			return;
@@ -523,22 +575,40 @@ class Emulator {
 		try {
 			const body = parseJsonBody(method, req.headers['content-type'], raw);
 			const issues = this.validator.validate(
-				{ method, path, headers: req.headers, query: Object.fromEntries(parsed.searchParams), body },
+				{
+					method,
+					path,
+					headers: req.headers,
+					query: Object.fromEntries(parsed.searchParams),
+					body,
+				},
 				operation,
 			);
 			if (issues.length > 0) throw validationError(issues);
-			result = this.dispatch(operation.operationId ?? '', body as Record<string, unknown>, parsed.searchParams);
+			result = this.dispatch(
+				operation.operationId ?? '',
+				body as Record<string, unknown>,
+				parsed.searchParams,
+			);
 		} catch (err) {
 			if (!(err instanceof HttpError)) throw err;
 			for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
 			result = {
 				status: err.status,
-				body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } },
+				body: {
+					error: {
+						code: err.code,
+						message: err.message,
+						...(err.details ? { details: err.details } : {}),
+					},
+				},
 			};
 		}
 
 		if (fault === 'resetAfter') {
-			this.log(`${routeKey} fault: connection reset after processing (status would have been ${result.status})`);
+			this.log(
+				`${routeKey} fault: connection reset after processing (status would have been ${result.status})`,
+			);
 			req.socket.destroy();
 			finish('reset', routeKey);
 			return;
@@ -559,8 +629,11 @@ class Emulator {
 		const key = String(entry.status);
 		byStatus[key] = (byStatus[key] ?? 0) + 1;
 		this.requestLog.push(entry);
-		if (this.requestLog.length > this.requestLogSize) this.requestLog.splice(0, this.requestLog.length - this.requestLogSize);
-		this.log(`${entry.method} ${entry.path}${entry.query} → ${entry.status}${entry.fault ? ` [${entry.fault}]` : ''} ${entry.durationMs} ms`);
+		if (this.requestLog.length > this.requestLogSize)
+			this.requestLog.splice(0, this.requestLog.length - this.requestLogSize);
+		this.log(
+			`${entry.method} ${entry.path}${entry.query} → ${entry.status}${entry.fault ? ` [${entry.fault}]` : ''} ${entry.durationMs} ms`,
+		);
 	}
 
 	/** undefined = allowed; otherwise Retry-After seconds. */
@@ -569,7 +642,10 @@ class Emulator {
 		if (rps <= 0) return undefined;
 		const now = Date.now();
 		const capacity = this.burst();
-		this.bucket.tokens = Math.min(capacity, this.bucket.tokens + ((now - this.bucket.last) / 1000) * rps);
+		this.bucket.tokens = Math.min(
+			capacity,
+			this.bucket.tokens + ((now - this.bucket.last) / 1000) * rps,
+		);
 		this.bucket.last = now;
 		if (this.bucket.tokens >= 1) {
 			this.bucket.tokens -= 1;
@@ -599,7 +675,11 @@ class Emulator {
 
 	// ---------------------------------------------------------------- contract operations
 
-	private dispatch(operationId: string, body: Record<string, unknown>, query: URLSearchParams): ContractResult {
+	private dispatch(
+		operationId: string,
+		body: Record<string, unknown>,
+		query: URLSearchParams,
+	): ContractResult {
 		switch (operationId) {
 			case 'sendMessage':
 				return this.sendMessage(body);
@@ -638,7 +718,8 @@ class Emulator {
 		} else if (type === 'template') {
 			issues.push({
 				field: 'type',
-				message: "'template' messages are sent with POST /messages/send-template (they need template.name and parameters)",
+				message:
+					"'template' messages are sent with POST /messages/send-template (they need template.name and parameters)",
 			});
 		}
 		if (issues.length > 0) throw validationError(issues);
@@ -647,7 +728,11 @@ class Emulator {
 
 	private sendTemplate(body: Record<string, unknown>): ContractResult {
 		const issues = requireNonEmpty(body, ['client_ref', 'to']);
-		const template = body.template as { name: string; language?: { code?: string }; parameters?: string[] };
+		const template = body.template as {
+			name: string;
+			language?: { code?: string };
+			parameters?: string[];
+		};
 		if (template.name.trim() === '') {
 			issues.push({ field: 'template.name', message: 'must not be empty' });
 			throw validationError(issues);
@@ -674,7 +759,8 @@ class Emulator {
 			});
 		}
 		params.forEach((p, i) => {
-			if (p.trim() === '') issues.push({ field: `template.parameters[${i}]`, message: 'must not be empty' });
+			if (p.trim() === '')
+				issues.push({ field: `template.parameters[${i}]`, message: 'must not be empty' });
 		});
 		if (issues.length > 0) throw validationError(issues);
 		return { status: 200, body: messageResponse(this.acceptMessage('template', body, 'template')) };
@@ -689,10 +775,15 @@ class Emulator {
 		const phone = String(body.phone_number_id);
 		const existing = this.clientsByPhone.get(phone);
 		if (existing) {
-			throw new HttpError(409, 'client_exists', `A client with phone_number_id '${phone}' already exists`, {
-				field: 'phone_number_id',
-				client_id: existing.id,
-			});
+			throw new HttpError(
+				409,
+				'client_exists',
+				`A client with phone_number_id '${phone}' already exists`,
+				{
+					field: 'phone_number_id',
+					client_id: existing.id,
+				},
+			);
 		}
 		const client = this.addClient({
 			business_name: String(body.business_name),
@@ -708,8 +799,10 @@ class Emulator {
 		const limit = query.has('limit') ? Number(query.get('limit')) : 20;
 		const offset = query.has('offset') ? Number(query.get('offset')) : 0;
 		const issues: FieldIssue[] = [];
-		if (!Number.isInteger(limit) || limit < 1 || limit > 100) issues.push({ field: 'limit', message: 'must be an integer between 1 and 100' });
-		if (!Number.isInteger(offset) || offset < 0) issues.push({ field: 'offset', message: 'must be an integer ≥ 0' });
+		if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+			issues.push({ field: 'limit', message: 'must be an integer between 1 and 100' });
+		if (!Number.isInteger(offset) || offset < 0)
+			issues.push({ field: 'offset', message: 'must be an integer ≥ 0' });
 		if (issues.length > 0) throw validationError(issues);
 		return {
 			status: 200,
@@ -730,7 +823,10 @@ class Emulator {
 		const events = body.events as string[] | undefined;
 		events?.forEach((e, i) => {
 			if (!(EVENT_TYPES as readonly string[]).includes(e)) {
-				issues.push({ field: `events[${i}]`, message: `unknown event '${e}'; known events: ${EVENT_TYPES.join(', ')}` });
+				issues.push({
+					field: `events[${i}]`,
+					message: `unknown event '${e}'; known events: ${EVENT_TYPES.join(', ')}`,
+				});
 			}
 		});
 		if (issues.length > 0) throw validationError(issues);
@@ -762,7 +858,11 @@ class Emulator {
 				const m = this.messages.get(id);
 				if (!m) throw new HttpError(404, 'not_found', `No message ${id}`);
 				if (!['queued', 'sent', 'delivered', 'read', 'failed'].includes(status)) {
-					throw new HttpError(400, 'validation_error', 'status must be one of queued, sent, delivered, read, failed');
+					throw new HttpError(
+						400,
+						'validation_error',
+						'status must be one of queued, sent, delivered, read, failed',
+					);
 				}
 				this.setStatus(m, status, error);
 				return structuredClone(m);
@@ -778,16 +878,28 @@ class Emulator {
 		const next = { ...this.cfg };
 		for (const [key, value] of Object.entries(patch)) {
 			if (!(key in DEFAULT_CONFIG)) {
-				throw new HttpError(400, 'validation_error', `unknown config key '${key}'; known: ${Object.keys(DEFAULT_CONFIG).join(', ')}`);
+				throw new HttpError(
+					400,
+					'validation_error',
+					`unknown config key '${key}'; known: ${Object.keys(DEFAULT_CONFIG).join(', ')}`,
+				);
 			}
 			next[key as keyof EmulatorConfig] = value as number;
 		}
-		const rateChanged = next.rateLimitRps !== this.cfg.rateLimitRps || next.rateLimitBurst !== this.cfg.rateLimitBurst;
+		const rateChanged =
+			next.rateLimitRps !== this.cfg.rateLimitRps ||
+			next.rateLimitBurst !== this.cfg.rateLimitBurst;
 		this.cfg = checkConfig(next);
 		if (rateChanged) this.resetBucket();
 	}
 
-	private async handleAdmin(method: string, path: string, query: URLSearchParams, raw: string, res: ServerResponse): Promise<void> {
+	private async handleAdmin(
+		method: string,
+		path: string,
+		query: URLSearchParams,
+		raw: string,
+		res: ServerResponse,
+	): Promise<void> {
 		const admin = this.adminApi();
 		const body = (): Record<string, unknown> => {
 			if (raw.trim() === '') return {};
@@ -804,7 +916,15 @@ class Emulator {
 			const statusMatch = /^POST \/messages\/([^/]+)\/status$/.exec(route);
 			if (statusMatch) {
 				const b = body();
-				sendJson(res, 200, admin.setMessageStatus(decodeURIComponent(statusMatch[1]), b.status as MessageStatus, b.error as never));
+				sendJson(
+					res,
+					200,
+					admin.setMessageStatus(
+						decodeURIComponent(statusMatch[1]),
+						b.status as MessageStatus,
+						b.error as never,
+					),
+				);
 				return;
 			}
 			switch (route) {
@@ -832,7 +952,9 @@ class Emulator {
 				}
 				case 'GET /requests': {
 					const limit = query.has('limit') ? Number(query.get('limit')) : undefined;
-					return sendJson(res, 200, { data: admin.requests(limit && limit > 0 ? limit : undefined) });
+					return sendJson(res, 200, {
+						data: admin.requests(limit && limit > 0 ? limit : undefined),
+					});
 				}
 				case 'GET /webhook-deliveries':
 					return sendJson(res, 200, { data: admin.webhookDeliveries() });
@@ -843,23 +965,41 @@ class Emulator {
 				case 'POST /events': {
 					const b = body();
 					if (typeof b.type !== 'string' || b.type === '') {
-						throw new HttpError(400, 'validation_error', 'type is required (e.g. "message.received")', {
-							errors: [{ field: 'type', message: 'is required' }],
-						});
+						throw new HttpError(
+							400,
+							'validation_error',
+							'type is required (e.g. "message.received")',
+							{
+								errors: [{ field: 'type', message: 'is required' }],
+							},
+						);
 					}
-					if (b.data !== undefined && (typeof b.data !== 'object' || b.data === null || Array.isArray(b.data))) {
+					if (
+						b.data !== undefined &&
+						(typeof b.data !== 'object' || b.data === null || Array.isArray(b.data))
+					) {
 						throw new HttpError(400, 'validation_error', 'data must be a JSON object', {
 							errors: [{ field: 'data', message: 'must be a JSON object' }],
 						});
 					}
-					return sendJson(res, 201, admin.emitEvent(b.type, b.data as Record<string, unknown> | undefined));
+					return sendJson(
+						res,
+						201,
+						admin.emitEvent(b.type, b.data as Record<string, unknown> | undefined),
+					);
 				}
 				default:
 					throw new HttpError(404, 'not_found', `No admin route ${route}`);
 			}
 		} catch (err) {
 			if (!(err instanceof HttpError)) throw err;
-			sendJson(res, err.status, { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+			sendJson(res, err.status, {
+				error: {
+					code: err.code,
+					message: err.message,
+					...(err.details ? { details: err.details } : {}),
+				},
+			});
 		}
 	}
 }
@@ -886,11 +1026,18 @@ function checkConfig(cfg: EmulatorConfig): EmulatorConfig {
 		}
 	}
 	for (const key of PROBABILITY_KEYS) {
-		if (cfg[key] > 1) throw new HttpError(400, 'validation_error', `config ${key} is a probability: 0..1`);
+		if (cfg[key] > 1)
+			throw new HttpError(400, 'validation_error', `config ${key} is a probability: 0..1`);
 	}
 	const total = PROBABILITY_KEYS.reduce((sum, k) => sum + cfg[k], 0);
-	if (total > 1 + 1e-9) throw new HttpError(400, 'validation_error', `fault probabilities add up to ${total}; at most 1`);
-	if (cfg.webhookMaxAttempts < 1) throw new HttpError(400, 'validation_error', 'config webhookMaxAttempts must be ≥ 1');
+	if (total > 1 + 1e-9)
+		throw new HttpError(
+			400,
+			'validation_error',
+			`fault probabilities add up to ${total}; at most 1`,
+		);
+	if (cfg.webhookMaxAttempts < 1)
+		throw new HttpError(400, 'validation_error', 'config webhookMaxAttempts must be ≥ 1');
 	return cfg;
 }
 
@@ -931,7 +1078,11 @@ function parseJsonBody(method: string, contentType: string | undefined, raw: str
 	if (raw.trim() === '') return undefined;
 	const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
 	if (type !== 'application/json' && !type.endsWith('+json')) {
-		throw new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json (got '${type || 'none'}')`);
+		throw new HttpError(
+			415,
+			'unsupported_media_type',
+			`Content-Type must be application/json (got '${type || 'none'}')`,
+		);
 	}
 	try {
 		return JSON.parse(raw);

@@ -155,5 +155,11 @@ export interface Counters {
 	messagesAccepted: number;
 	templatesAccepted: number;
 	clientsCreated: number;
-	webhooks: { events: number; delivered: number; failed: number; blocked: number; attempts: number };
+	webhooks: {
+		events: number;
+		delivered: number;
+		failed: number;
+		blocked: number;
+		attempts: number;
+	};
 }

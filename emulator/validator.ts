@@ -6,9 +6,15 @@ import { join } from 'node:path';
 // loads it natively through require(esm), but Jest's CommonJS module registry cannot, so the
 // validator stack is loaded with Node's own require (process.getBuiltinModule bypasses Jest's registry) (same modules, same behaviour, in every host:
 // tsx, jest, plain node).
-const nativeRequire = (process.getBuiltinModule('node:module') as typeof import('node:module')).createRequire(__filename);
-const { default: OpenAPIBackend } = nativeRequire('openapi-backend') as typeof import('openapi-backend');
-const addFormats = (nativeRequire('ajv-formats') as { default: typeof import('ajv-formats').default }).default;
+const nativeRequire = (
+	process.getBuiltinModule('node:module') as typeof import('node:module')
+).createRequire(__filename);
+const { default: OpenAPIBackend } = nativeRequire(
+	'openapi-backend',
+) as typeof import('openapi-backend');
+const addFormats = (
+	nativeRequire('ajv-formats') as { default: typeof import('ajv-formats').default }
+).default;
 type OpenAPIBackend = import('openapi-backend').default;
 
 /** One validation problem, with the field path in the caller's terms (`text.body`, `limit`). */
@@ -74,7 +80,13 @@ export class ContractValidator {
 
 	validate(req: RequestToValidate, operation: Operation): FieldIssue[] {
 		const result = this.api.validateRequest(
-			{ method: req.method, path: req.path, headers: req.headers as Record<string, string>, query: req.query, body: req.body },
+			{
+				method: req.method,
+				path: req.path,
+				headers: req.headers as Record<string, string>,
+				query: req.query,
+				body: req.body,
+			},
 			operation,
 		);
 		if (result.valid) return [];
@@ -92,7 +104,12 @@ interface AjvLikeError {
 function toFieldIssue(error: AjvLikeError): FieldIssue {
 	const segments = (error.instancePath ?? '').split('/').filter(Boolean);
 	// openapi-backend wraps the parts as { requestBody, query, path, headers }.
-	if (segments[0] === 'requestBody' || segments[0] === 'query' || segments[0] === 'path' || segments[0] === 'headers') {
+	if (
+		segments[0] === 'requestBody' ||
+		segments[0] === 'query' ||
+		segments[0] === 'path' ||
+		segments[0] === 'headers'
+	) {
 		segments.shift();
 	}
 	if (error.keyword === 'required' && error.params?.missingProperty === 'requestBody') {

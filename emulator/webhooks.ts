@@ -5,7 +5,9 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 export function isLoopbackUrl(url: string): boolean {
 	try {
 		const host = new URL(url).hostname.toLowerCase();
-		return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host) || host.endsWith('.localhost');
+		return (
+			LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host) || host.endsWith('.localhost')
+		);
 	} catch {
 		return false;
 	}
@@ -32,12 +34,20 @@ export class WebhookDispatcher {
 	) {}
 
 	deliver(event: WebhookEvent, url: string): WebhookDelivery {
-		const delivery: WebhookDelivery = { id: this.newId(), event, url, state: 'pending', attempts: [] };
+		const delivery: WebhookDelivery = {
+			id: this.newId(),
+			event,
+			url,
+			state: 'pending',
+			attempts: [],
+		};
 		this.deliveries.push(delivery);
 		if (!this.allowRemote && !isLoopbackUrl(url)) {
 			delivery.state = 'blocked';
 			this.counters().webhooks.blocked++;
-			this.log(`webhook ${event.type} → ${url} blocked (not a loopback address; start with --allow-remote-webhooks)`);
+			this.log(
+				`webhook ${event.type} → ${url} blocked (not a loopback address; start with --allow-remote-webhooks)`,
+			);
 			this.notify();
 			return delivery;
 		}
@@ -119,7 +129,12 @@ export class WebhookDispatcher {
 			this.controllers.delete(controller);
 		}
 		if (delivery.state !== 'pending') return; // cleared or stopped meanwhile
-		delivery.attempts.push({ at: new Date(started).toISOString(), status, error, durationMs: Date.now() - started });
+		delivery.attempts.push({
+			at: new Date(started).toISOString(),
+			status,
+			error,
+			durationMs: Date.now() - started,
+		});
 		const counters = this.counters();
 		counters.webhooks.attempts++;
 		if (ok) {
@@ -132,12 +147,16 @@ export class WebhookDispatcher {
 		if (attemptNo >= cfg.webhookMaxAttempts || this.stopped) {
 			delivery.state = 'failed';
 			counters.webhooks.failed++;
-			this.log(`webhook ${delivery.event.type} ${delivery.id} failed after ${attemptNo} attempts: ${error}`);
+			this.log(
+				`webhook ${delivery.event.type} ${delivery.id} failed after ${attemptNo} attempts: ${error}`,
+			);
 			this.notify();
 			return;
 		}
 		const delay = cfg.webhookBackoffMs * 2 ** (attemptNo - 1);
-		this.log(`webhook ${delivery.event.type} ${delivery.id} attempt ${attemptNo} failed (${error}); retry in ${delay} ms`);
+		this.log(
+			`webhook ${delivery.event.type} ${delivery.id} attempt ${attemptNo} failed (${error}); retry in ${delay} ms`,
+		);
 		const t = setTimeout(() => {
 			this.timers.delete(t);
 			void this.attempt(delivery);

@@ -24,7 +24,12 @@ describe('routes: happy paths', () => {
 		expect(Number.isNaN(Date.parse(r.body.created_at))).toBe(false);
 		const stored = emu.admin.messages();
 		expect(stored).toHaveLength(1);
-		expect(stored[0]).toMatchObject({ id: r.body.id, to: '+15551234567', body: text, kind: 'message' });
+		expect(stored[0]).toMatchObject({
+			id: r.body.id,
+			to: '+15551234567',
+			body: text,
+			kind: 'message',
+		});
 		expect(emu.admin.counters().messagesAccepted).toBe(1);
 	});
 
@@ -62,7 +67,13 @@ describe('routes: happy paths', () => {
 			expect(r.status).toBe(201);
 			created.push(r.body);
 		}
-		expect(created[0]).toMatchObject({ business_name: 'Biz 0', phone_number_id: 'pn_0', waba_id: 'waba_0', callback_url: 'https://example.com/cb', status: 'active' });
+		expect(created[0]).toMatchObject({
+			business_name: 'Biz 0',
+			phone_number_id: 'pn_0',
+			waba_id: 'waba_0',
+			callback_url: 'https://example.com/cb',
+			status: 'active',
+		});
 		expect(created[0].id).toMatch(/^cl_/);
 		const all = await call(emu.baseUrl, 'GET', '/clients');
 		expect(all.status).toBe(200);
@@ -70,7 +81,10 @@ describe('routes: happy paths', () => {
 		expect(all.body.data.map((c: { id: string }) => c.id)).toEqual(created.map((c) => c.id));
 		const page = await call(emu.baseUrl, 'GET', '/clients?limit=2&offset=3');
 		expect(page.body).toMatchObject({ limit: 2, offset: 3, total: 5 });
-		expect(page.body.data.map((c: { phone_number_id: string }) => c.phone_number_id)).toEqual(['pn_3', 'pn_4']);
+		expect(page.body.data.map((c: { phone_number_id: string }) => c.phone_number_id)).toEqual([
+			'pn_3',
+			'pn_4',
+		]);
 		const beyond = await call(emu.baseUrl, 'GET', '/clients?offset=10');
 		expect(beyond.body.data).toEqual([]);
 	});
@@ -98,7 +112,10 @@ describe('routes: happy paths', () => {
 			events: ['message.read', 'message.read', 'client.onboarded'],
 		});
 		expect(put.status).toBe(200);
-		expect(put.body).toEqual({ url: 'http://127.0.0.1:9/hook', events: ['message.read', 'client.onboarded'] });
+		expect(put.body).toEqual({
+			url: 'http://127.0.0.1:9/hook',
+			events: ['message.read', 'client.onboarded'],
+		});
 		expect((await call(emu.baseUrl, 'GET', '/webhooks')).body).toEqual(put.body);
 		// a field left out keeps its value
 		const eventsOnly = await call(emu.baseUrl, 'PUT', '/webhooks', { events: [] });
@@ -108,7 +125,11 @@ describe('routes: happy paths', () => {
 
 describe('routes: errors', () => {
 	test('schema violations → 400 validation_error naming every field', async () => {
-		const r = await call(emu.baseUrl, 'POST', '/messages/send', { to: 5, type: 'fax', media: { url: 'not a uri' } });
+		const r = await call(emu.baseUrl, 'POST', '/messages/send', {
+			to: 5,
+			type: 'fax',
+			media: { url: 'not a uri' },
+		});
 		expect(r.status).toBe(400);
 		expect(r.body.error.code).toBe('validation_error');
 		const fields = r.body.error.details.errors.map((e: { field: string }) => e.field).sort();
@@ -120,8 +141,16 @@ describe('routes: errors', () => {
 	test.each([
 		['text.body', 'missing', { ...text, text: undefined }],
 		['text.body', 'blank', { ...text, text: { body: '  ' } }],
-		['media.url', 'missing', { client_ref: 'a', to: '+1555', type: 'media', media: { caption: 'x' } }],
-		['media.url', 'not http(s)', { client_ref: 'a', to: '+1555', type: 'media', media: { url: 'ftp://x/y' } }],
+		[
+			'media.url',
+			'missing',
+			{ client_ref: 'a', to: '+1555', type: 'media', media: { caption: 'x' } },
+		],
+		[
+			'media.url',
+			'not http(s)',
+			{ client_ref: 'a', to: '+1555', type: 'media', media: { url: 'ftp://x/y' } },
+		],
 		['client_ref', 'empty', { ...text, client_ref: '' }],
 		['type', "'template' on /messages/send", { client_ref: 'a', to: '+1555', type: 'template' }],
 	])('semantic rule → 400 naming %s (%s)', async (field, _why, body) => {
@@ -149,14 +178,21 @@ describe('routes: errors', () => {
 		const missing = await call(emu.baseUrl, 'POST', '/messages/send', text, {});
 		expect(missing.status).toBe(401);
 		expect(missing.body.error.code).toBe('unauthorized');
-		for (const header of ['Bearer sk_live_SECRETabcdefghijkl', 'Bearer ik_test_SECRET', 'ik_test_SECRETabcdefghijkl', 'Basic SECRETaWs6dGVzdA==']) {
+		for (const header of [
+			'Bearer sk_live_SECRETabcdefghijkl',
+			'Bearer ik_test_SECRET',
+			'ik_test_SECRETabcdefghijkl',
+			'Basic SECRETaWs6dGVzdA==',
+		]) {
 			const r = await call(emu.baseUrl, 'GET', '/clients', undefined, { Authorization: header });
 			expect(r.status).toBe(401);
 			expect(r.body.error.code).toBe('unauthorized');
 			expect(JSON.stringify(r.body)).not.toContain('SECRET');
 		}
 		expect(JSON.stringify(emu.admin.requests())).not.toContain('SECRET');
-		const live = await call(emu.baseUrl, 'GET', '/clients', undefined, { Authorization: 'Bearer ik_live_abcdefgh1234' });
+		const live = await call(emu.baseUrl, 'GET', '/clients', undefined, {
+			Authorization: 'Bearer ik_live_abcdefgh1234',
+		});
 		expect(live.status).toBe(200);
 		expect(emu.admin.messages()).toHaveLength(0);
 	});
@@ -172,7 +208,10 @@ describe('routes: errors', () => {
 
 	test('404 template_not_found, 400 on wrong parameter count / language / empty parameter', async () => {
 		const base = { client_ref: 'acme', to: '+15551234567' };
-		const unknown = await call(emu.baseUrl, 'POST', '/messages/send-template', { ...base, template: { name: 'nope' } });
+		const unknown = await call(emu.baseUrl, 'POST', '/messages/send-template', {
+			...base,
+			template: { name: 'nope' },
+		});
 		expect(unknown.status).toBe(404);
 		expect(unknown.body.error.code).toBe('template_not_found');
 		const count = await call(emu.baseUrl, 'POST', '/messages/send-template', {
@@ -184,7 +223,11 @@ describe('routes: errors', () => {
 		expect(count.body.error.message).toContain('takes 2');
 		const lang = await call(emu.baseUrl, 'POST', '/messages/send-template', {
 			...base,
-			template: { name: 'appointment_reminder', language: { code: 'fr' }, parameters: ['a', 'b', 'c'] },
+			template: {
+				name: 'appointment_reminder',
+				language: { code: 'fr' },
+				parameters: ['a', 'b', 'c'],
+			},
 		});
 		expect(lang.body.error.details.errors[0].field).toBe('template.language.code');
 		const empty = await call(emu.baseUrl, 'POST', '/messages/send-template', {
@@ -201,15 +244,27 @@ describe('routes: errors', () => {
 	});
 
 	test('409 client_exists on a duplicate phone_number_id', async () => {
-		const first = await call(emu.baseUrl, 'POST', '/clients/signup', { business_name: 'A', phone_number_id: 'pn_dup' });
-		const second = await call(emu.baseUrl, 'POST', '/clients/signup', { business_name: 'B', phone_number_id: 'pn_dup' });
+		const first = await call(emu.baseUrl, 'POST', '/clients/signup', {
+			business_name: 'A',
+			phone_number_id: 'pn_dup',
+		});
+		const second = await call(emu.baseUrl, 'POST', '/clients/signup', {
+			business_name: 'B',
+			phone_number_id: 'pn_dup',
+		});
 		expect(second.status).toBe(409);
-		expect(second.body.error).toMatchObject({ code: 'client_exists', details: { field: 'phone_number_id', client_id: first.body.id } });
+		expect(second.body.error).toMatchObject({
+			code: 'client_exists',
+			details: { field: 'phone_number_id', client_id: first.body.id },
+		});
 		expect(emu.admin.clients()).toHaveLength(1);
 	});
 
 	test('PUT /webhooks rejects a non-URL and unknown events', async () => {
-		const bad = await call(emu.baseUrl, 'PUT', '/webhooks', { url: 'not-a-url', events: ['message.sent'] });
+		const bad = await call(emu.baseUrl, 'PUT', '/webhooks', {
+			url: 'not-a-url',
+			events: ['message.sent'],
+		});
 		expect(bad.status).toBe(400);
 		expect(bad.body.error.details.errors.map((e: { field: string }) => e.field)).toEqual(['url']);
 		const events = await call(emu.baseUrl, 'PUT', '/webhooks', {
@@ -283,7 +338,9 @@ describe('rate limit and faults', () => {
 	test('slow: processed, response held past the client timeout', async () => {
 		emu.admin.config({ faultSlow: 1, slowMs: 400 });
 		const started = Date.now();
-		await expect(call(emu.baseUrl, 'POST', '/messages/send', text, undefined, AbortSignal.timeout(100))).rejects.toThrow();
+		await expect(
+			call(emu.baseUrl, 'POST', '/messages/send', text, undefined, AbortSignal.timeout(100)),
+		).rejects.toThrow();
 		expect(Date.now() - started).toBeLessThan(350);
 		expect(emu.admin.messages()).toHaveLength(1);
 		emu.admin.config({ faultSlow: 1, slowMs: 150 });
@@ -305,7 +362,8 @@ describe('rate limit and faults', () => {
 			emu.admin.reset();
 			emu.admin.config({ fault500: 0.3, fault503: 0.3 });
 			const statuses: number[] = [];
-			for (let i = 0; i < 20; i++) statuses.push((await call(emu.baseUrl, 'GET', '/webhooks')).status);
+			for (let i = 0; i < 20; i++)
+				statuses.push((await call(emu.baseUrl, 'GET', '/webhooks')).status);
 			return statuses;
 		};
 		const a = await run();
@@ -330,7 +388,12 @@ describe('webhooks and status progression', () => {
 			const sent = await call(emu.baseUrl, 'POST', '/messages/send', text);
 			await rx.waitFor((r) => r.some((x) => x.body.type === 'message.read'));
 			const types = rx.received.map((r) => r.body.type);
-			expect(types).toEqual(['message.queued', 'message.sent', 'message.delivered', 'message.read']);
+			expect(types).toEqual([
+				'message.queued',
+				'message.sent',
+				'message.delivered',
+				'message.read',
+			]);
 			const ev = rx.received[1];
 			expect(ev.headers['content-type']).toBe('application/json');
 			expect(ev.headers['x-intelliportal-event']).toBe('message.sent');
@@ -338,10 +401,21 @@ describe('webhooks and status progression', () => {
 			expect(ev.headers.authorization).toBeUndefined();
 			expect(ev.body).toMatchObject({
 				type: 'message.sent',
-				data: { message_id: sent.body.id, client_ref: 'acme', to: '+15551234567', channel: 'whatsapp', status: 'sent' },
+				data: {
+					message_id: sent.body.id,
+					client_ref: 'acme',
+					to: '+15551234567',
+					channel: 'whatsapp',
+					status: 'sent',
+				},
 			});
 			expect(ev.body.id).toMatch(/^evt_/);
-			expect(emu.admin.messages()[0].history.map((h) => h.status)).toEqual(['queued', 'sent', 'delivered', 'read']);
+			expect(emu.admin.messages()[0].history.map((h) => h.status)).toEqual([
+				'queued',
+				'sent',
+				'delivered',
+				'read',
+			]);
 		} finally {
 			await rx.close();
 		}
@@ -351,17 +425,33 @@ describe('webhooks and status progression', () => {
 		const rx = await startReceiver();
 		try {
 			emu.admin.config({ statusStepMs: 10 });
-			await call(emu.baseUrl, 'PUT', '/webhooks', { url: rx.url, events: ['message.failed', 'client.onboarded'] });
+			await call(emu.baseUrl, 'PUT', '/webhooks', {
+				url: rx.url,
+				events: ['message.failed', 'client.onboarded'],
+			});
 			await call(emu.baseUrl, 'POST', '/messages/send', { ...text, to: '+15550000' });
 			await call(emu.baseUrl, 'POST', '/messages/send', text);
-			await call(emu.baseUrl, 'POST', '/clients/signup', { business_name: 'A', phone_number_id: 'pn_a' });
+			await call(emu.baseUrl, 'POST', '/clients/signup', {
+				business_name: 'A',
+				phone_number_id: 'pn_a',
+			});
 			await rx.waitFor((r) => r.length >= 2);
 			await new Promise((r) => setTimeout(r, 100)); // the good message reaches 'read' meanwhile
-			expect(rx.received.map((r) => r.body.type).sort()).toEqual(['client.onboarded', 'message.failed']);
+			expect(rx.received.map((r) => r.body.type).sort()).toEqual([
+				'client.onboarded',
+				'message.failed',
+			]);
 			const failed = rx.received.find((r) => r.body.type === 'message.failed');
-			expect(failed?.body.data).toMatchObject({ to: '+15550000', status: 'failed', error: { code: 'undeliverable' } });
+			expect(failed?.body.data).toMatchObject({
+				to: '+15550000',
+				status: 'failed',
+				error: { code: 'undeliverable' },
+			});
 			const onboarded = rx.received.find((r) => r.body.type === 'client.onboarded');
-			expect(onboarded?.body.data.client).toMatchObject({ business_name: 'A', phone_number_id: 'pn_a' });
+			expect(onboarded?.body.data.client).toMatchObject({
+				business_name: 'A',
+				phone_number_id: 'pn_a',
+			});
 		} finally {
 			await rx.close();
 		}
@@ -433,7 +523,10 @@ describe('webhooks and status progression', () => {
 			});
 			expect(r.status).toBe(200);
 			await rx.waitFor((x) => x.length === 1);
-			expect(rx.received[0].body.data).toMatchObject({ message_id: sent.body.id, status: 'delivered' });
+			expect(rx.received[0].body.data).toMatchObject({
+				message_id: sent.body.id,
+				status: 'delivered',
+			});
 			const missing = await fetch(`${emu.url}/__admin/messages/msg_nope/status`, {
 				method: 'POST',
 				body: JSON.stringify({ status: 'read' }),
@@ -461,8 +554,15 @@ describe('admin HTTP API', () => {
 		await call(emu.baseUrl, 'POST', '/messages/send', { ...text, text: { body: 'Other' } });
 		const msgs = await admin('GET', '/messages');
 		const perBody = new Map<string, number>();
-		for (const m of msgs.body.data) perBody.set(`${m.to}|${m.body.text.body}`, (perBody.get(`${m.to}|${m.body.text.body}`) ?? 0) + 1);
-		expect(Object.fromEntries(perBody)).toEqual({ '+15551234567|Hello': 2, '+15551234567|Other': 1 });
+		for (const m of msgs.body.data)
+			perBody.set(
+				`${m.to}|${m.body.text.body}`,
+				(perBody.get(`${m.to}|${m.body.text.body}`) ?? 0) + 1,
+			);
+		expect(Object.fromEntries(perBody)).toEqual({
+			'+15551234567|Hello': 2,
+			'+15551234567|Other': 1,
+		});
 		const counters = await admin('GET', '/counters');
 		expect(counters.body).toMatchObject({ requests: 3, messagesAccepted: 3 });
 		const reqs = await admin('GET', '/requests?limit=2');
@@ -477,7 +577,10 @@ describe('admin HTTP API', () => {
 		expect((await admin('POST', '/config', { fault500: 5 })).status).toBe(400);
 		expect((await admin('POST', '/clients/seed', { count: 3 })).body.data).toHaveLength(3);
 		expect((await call(emu.baseUrl, 'GET', '/clients')).body.total).toBe(3);
-		const ev = await admin('POST', '/events', { type: 'message.received', data: { from: '+1555' } });
+		const ev = await admin('POST', '/events', {
+			type: 'message.received',
+			data: { from: '+1555' },
+		});
 		expect(ev.status).toBe(201);
 		expect(ev.body).toMatchObject({ type: 'message.received', data: { from: '+1555' } });
 		expect((await admin('POST', '/events', {})).status).toBe(400);

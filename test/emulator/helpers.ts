@@ -53,7 +53,10 @@ export async function startReceiver(failFirst = 0): Promise<{
 				res.end('nope');
 				return;
 			}
-			received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+			received.push({
+				headers: req.headers,
+				body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+			});
 			res.statusCode = 204;
 			res.end();
 		});
@@ -69,7 +72,10 @@ export async function startReceiver(failFirst = 0): Promise<{
 		async waitFor(pred, timeoutMs = 5000) {
 			const deadline = Date.now() + timeoutMs;
 			while (!pred(received)) {
-				if (Date.now() > deadline) throw new Error(`timed out; received ${JSON.stringify(received.map((r) => r.body.type))}`);
+				if (Date.now() > deadline)
+					throw new Error(
+						`timed out; received ${JSON.stringify(received.map((r) => r.body.type))}`,
+					);
 				await new Promise((r) => setTimeout(r, 10));
 			}
 		},

@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { parseCli } from '../../emulator/cli';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('emulator CLI flags and env', () => {
+	test('defaults: port 4010, loopback host, not quiet', () => {
+		expect(parseCli([], {})).toMatchObject({
+			port: 4010,
+			quiet: false,
+			allowRemoteWebhooks: false,
+		});
+		expect(parseCli([], {}).host).toBeUndefined();
+	});
+
+	test('flags map to options; flags win over env', () => {
+		const o = parseCli(
+			[
+				'--port',
+				'0',
+				'--latency',
+				'25',
+				'--jitter',
+				'5',
+				'--rate',
+				'3',
+				'--burst',
+				'2',
+				'--fault-500',
+				'0.1',
+				'--fault-503',
+				'0.2',
+				'--fault-reset',
+				'0.05',
+				'--fault-reset-before',
+				'0.01',
+				'--fault-slow',
+				'0.02',
+				'--slow-ms',
+				'900',
+				'--retry-after',
+				'4',
+				'--seed-clients',
+				'12',
+				'--seed',
+				'9',
+				'--quiet',
+			],
+			{ EMULATOR_LATENCY_MS: '999', EMULATOR_STATUS_STEP_MS: '50' },
+		);
+		expect(o).toMatchObject({
+			port: 0,
+			latencyMs: 25,
+			jitterMs: 5,
+			rateLimitRps: 3,
+			rateLimitBurst: 2,
+			fault500: 0.1,
+			fault503: 0.2,
+			faultResetAfter: 0.05,
+			faultResetBefore: 0.01,
+			faultSlow: 0.02,
+			slowMs: 900,
+			retryAfterSeconds: 4,
+			seedClients: 12,
+			seed: 9,
+			statusStepMs: 50,
+			quiet: true,
+		});
+	});
+
+	test('bad values name the flag and its env variable', () => {
+		expect(() => parseCli(['--fault-500', '1.5'], {})).toThrow(
+			/--fault-500 \(EMULATOR_FAULT_500\) must be a probability/,
+		);
+		expect(() => parseCli([], { EMULATOR_RATE_RPS: 'fast' })).toThrow(
+			/--rate \(EMULATOR_RATE_RPS\)/,
+		);
+		expect(() => parseCli(['--bogus'], {})).toThrow(/bogus/);
+	});
+
+	test('npm run emulator prints the base URL and an example key, serves, and stops on SIGTERM', async () => {
+		const child = spawn(
+			process.execPath,
+			[
+				join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+				'emulator/cli.ts',
+				'--port',
+				'0',
+				'--quiet',
+			],
+			{
+				cwd: ROOT,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
+		let out = '';
+		child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+		child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+		const exited = new Promise<number | null>((resolve) =>
+			child.on('exit', (code) => resolve(code)),
+		);
+		try {
+			const deadline = Date.now() + 20000;
+			while (!/base URL:\s+(\S+)/.test(out)) {
+				if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no banner: ${out}`);
+				await new Promise((r) => setTimeout(r, 50));
+			}
+			const baseUrl = /base URL:\s+(\S+)/.exec(out)![1];
+			const key = /example key:\s+(ik_test_\S+)/.exec(out)![1];
+			expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+			const res = await fetch(`${baseUrl}/webhooks`, {
+				headers: { Authorization: `Bearer ${key}` },
+			});
+			expect(res.status).toBe(200);
+			expect(await res.json()).toEqual({ url: null, events: [] });
+		} finally {
+			child.kill('SIGTERM');
+		}
+		expect(await exited).toBe(0);
+	}, 30000);
+});
