@@ -1,0 +1,87 @@
+/**
+ * The benchmark's handle on an emulator running in a child process: start/stop, and the admin
+ * API over HTTP (reset, config, counters, messages, client seeding).
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Counters, EmulatorConfig, EmulatorOptions, MessageRecord } from '../emulator/index';
+
+export interface EmulatorProcess {
+	url: string;
+	baseUrl: string;
+	pid: number;
+	reset(): Promise<void>;
+	config(patch: Partial<EmulatorConfig>): Promise<EmulatorConfig>;
+	counters(): Promise<Counters>;
+	messages(): Promise<MessageRecord[]>;
+	seedClients(count: number): Promise<number>;
+	stop(): Promise<void>;
+}
+
+async function adminCall<T>(
+	url: string,
+	method: 'GET' | 'POST',
+	path: string,
+	body?: unknown,
+): Promise<T> {
+	const response = await fetch(`${url}/__admin${path}`, {
+		method,
+		headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	if (!response.ok) {
+		throw new Error(
+			`emulator admin ${method} ${path} answered ${response.status}: ${await response.text()}`,
+		);
+	}
+	return (await response.json()) as T;
+}
+
+export async function startEmulatorProcess(options: EmulatorOptions): Promise<EmulatorProcess> {
+	const child: ChildProcess = fork(
+		join(__dirname, 'emulator-child.ts'),
+		[JSON.stringify(options)],
+		{
+			execArgv: ['--import', 'tsx'],
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		},
+	);
+	const { url, baseUrl } = await new Promise<{ url: string; baseUrl: string }>(
+		(resolve, reject) => {
+			child.once('message', (m) => resolve(m as { url: string; baseUrl: string }));
+			child.once('exit', (code) =>
+				reject(new Error(`emulator process exited early (code ${code})`)),
+			);
+			child.once('error', reject);
+		},
+	);
+	return {
+		url,
+		baseUrl,
+		pid: child.pid ?? -1,
+		reset: async () => {
+			await adminCall(url, 'POST', '/reset');
+		},
+		config: (patch) => adminCall<EmulatorConfig>(url, 'POST', '/config', patch),
+		counters: () => adminCall<Counters>(url, 'GET', '/counters'),
+		messages: async () =>
+			(await adminCall<{ data: MessageRecord[] }>(url, 'GET', '/messages')).data,
+		seedClients: async (count) => {
+			// Seeding in chunks keeps each admin answer small.
+			let seeded = 0;
+			while (seeded < count) {
+				const chunk = Math.min(10_000, count - seeded);
+				await adminCall(url, 'POST', '/clients/seed', { count: chunk });
+				seeded += chunk;
+			}
+			return seeded;
+		},
+		stop: () =>
+			new Promise<void>((resolve) => {
+				if (child.exitCode !== null) return resolve();
+				child.once('exit', () => resolve());
+				child.disconnect();
+			}),
+	};
+}
