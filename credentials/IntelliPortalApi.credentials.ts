@@ -75,7 +75,8 @@ export class IntelliPortalApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://gateway.example.com/v1',
-			description: 'Full API base URL including the version path, for example http://127.0.0.1:4010/v1',
+			description:
+				'Full API base URL including the version path, for example http://127.0.0.1:4010/v1',
 			displayOptions: {
 				show: {
 					environment: ['custom'],

@@ -63,7 +63,11 @@ describe('IntelliPortalApi credential', () => {
 	});
 
 	it('tests the key with GET /clients?limit=1 and explains a rejected key', () => {
-		expect(credential.test.request).toMatchObject({ url: '/clients', method: 'GET', qs: { limit: 1 } });
+		expect(credential.test.request).toMatchObject({
+			url: '/clients',
+			method: 'GET',
+			qs: { limit: 1 },
+		});
 		const rule401 = credential.test.rules?.find(
 			(rule) => rule.type === 'responseCode' && rule.properties.value === 401,
 		);

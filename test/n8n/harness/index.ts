@@ -49,12 +49,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowActivateMode,
 } from 'n8n-workflow';
-import {
-	ICredentialsHelper,
-	NodeHelpers,
-	Workflow,
-	createRunExecutionData,
-} from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
 
 export type CredentialMap = Record<string, ICredentialDataDecryptedObject>;
 
@@ -230,7 +225,10 @@ export class N8nHarness {
 
 	constructor(private readonly options: HarnessOptions) {
 		this.nodeTypes = new TestNodeTypes(options.nodeTypes);
-		this.credentialsHelper = new TestCredentialsHelper(options.credentialTypes, options.credentials);
+		this.credentialsHelper = new TestCredentialsHelper(
+			options.credentialTypes,
+			options.credentials,
+		);
 	}
 
 	setCredentials(credentials: CredentialMap): void {
@@ -349,7 +347,14 @@ export class N8nHarness {
 		const workflow = this.makeWorkflow(node, staticData);
 		const webhookData = this.webhookData(node, workflow);
 		const additionalData = makeAdditionalData(this.credentialsHelper);
-		const context = new HookContext(workflow, node, additionalData, 'trigger', activation, webhookData);
+		const context = new HookContext(
+			workflow,
+			node,
+			additionalData,
+			'trigger',
+			activation,
+			webhookData,
+		);
 		const nodeType = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 		const fn = nodeType.webhookMethods?.default?.[method];
 		if (!fn) throw new Error(`No webhook method ${method}`);
@@ -387,7 +392,15 @@ export class N8nHarness {
 			httpRequest: req as never,
 			httpResponse: response as never,
 		});
-		const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
+		const context = new WebhookContext(
+			workflow,
+			node,
+			additionalData,
+			'webhook',
+			webhookData,
+			[],
+			null,
+		);
 		const nodeType = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 		if (!nodeType.webhook) throw new Error('Node has no webhook()');
 		const result = await nodeType.webhook.call(context);
@@ -399,10 +412,14 @@ export class N8nHarness {
 	 * becomes the routing of a temporary node executed by RoutingNode; an HTTP error is matched
 	 * against the test rules (responseCode) and otherwise reported with its status.
 	 */
-	async testCredential(typeName: string, data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> {
+	async testCredential(
+		typeName: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<INodeCredentialTestResult> {
 		const credentialType = this.options.credentialTypes[typeName];
 		const testRequest = credentialType.test;
-		if (!testRequest) return { status: 'Error', message: 'No testing function found for this credential.' };
+		if (!testRequest)
+			return { status: 'Error', message: 'No testing function found for this credential.' };
 		const nodeType: INodeType = {
 			description: {
 				displayName: 'Temp',
@@ -466,8 +483,9 @@ export class N8nHarness {
 		try {
 			await routingNode.runNode();
 		} catch (error) {
-			const cause = (error as { cause?: { response?: { status?: number; statusText?: string }; code?: string } })
-				.cause;
+			const cause = (
+				error as { cause?: { response?: { status?: number; statusText?: string }; code?: string } }
+			).cause;
 			if (cause?.response) {
 				const statusCode = cause.response.status ?? 0;
 				for (const rule of testRequest.rules ?? []) {
