@@ -1,6 +1,7 @@
 import { startEmulator, FAILING_RECIPIENT } from '../../emulator';
 import type { RunningEmulator } from '../../emulator';
 import { KEY, call, startReceiver } from './helpers';
+import type { Reply } from './helpers';
 
 let emu: RunningEmulator;
 
@@ -545,7 +546,7 @@ describe('admin HTTP API', () => {
 			headers: { 'Content-Type': 'application/json' },
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
-		return { status: r.status, body: (await r.json()) as any };
+		return { status: r.status, body: (await r.json()) as Reply['body'] };
 	};
 
 	test('counters, messages (dedupe view), requests with the key redacted', async () => {

@@ -7,6 +7,7 @@ export const KEY = 'ik_test_emulatortests_0123456789';
 export interface Reply {
 	status: number;
 	headers: Headers;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, asserted field by field
 	body: any;
 }
 
@@ -30,6 +31,7 @@ export async function call(
 
 export interface Received {
 	headers: IncomingHttpHeaders;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON, asserted field by field
 	body: any;
 }
 
