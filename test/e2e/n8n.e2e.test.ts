@@ -1,0 +1,366 @@
+/**
+ * End to end: the built package (`npm run build` → dist/, packed with `npm pack` as a user would
+ * install it) loaded in a REAL n8n (scripts/n8n/version, installed by scripts/n8n/install.sh),
+ * talking to the sandbox emulator through a recording proxy.
+ *
+ * The n8n install (~2.7 GB, ~7 min the first time) is done here when missing. Set IP_SKIP_E2E=1
+ * to skip this suite on a machine without the install; with the install present it always runs.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startEmulator, type RunningEmulator } from '../../emulator';
+import {
+	installN8n,
+	isN8nInstalled,
+	REPO_ROOT,
+	startN8n,
+	type Execution,
+	type N8nInstance,
+	type WorkflowJson,
+} from '../../scripts/n8n/start';
+import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
+
+const API_KEY = `ik_test_e2e_${randomBytes(12).toString('hex')}`;
+const CREDENTIAL_TYPE = 'intelliPortalApi';
+const ACTION_TYPE = 'n8n-nodes-intelliportal.intelliPortal';
+
+const skip = process.env.IP_SKIP_E2E === '1' && !isN8nInstalled();
+if (skip) {
+	// eslint-disable-next-line no-console
+	console.warn(
+		'test/e2e skipped: IP_SKIP_E2E=1 and n8n is not installed (run scripts/n8n/install.sh to enable it)',
+	);
+}
+const describeE2e = skip ? describe.skip : describe;
+
+function loadExample(file: string): WorkflowJson {
+	return JSON.parse(readFileSync(join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson;
+}
+
+/** Newest mtime under a directory (source files only). */
+function newestMtime(dir: string): number {
+	if (!existsSync(dir)) return 0;
+	let newest = 0;
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const path = join(dir, entry.name);
+		if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+		else if (/\.(ts|json|svg)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+	}
+	return newest;
+}
+
+/** Builds dist/ when it is missing or older than the sources (./dev test has built it already). */
+function ensureBuilt(): void {
+	const marker = join(REPO_ROOT, 'dist', 'nodes', 'IntelliPortal', 'IntelliPortal.node.js');
+	const sources = Math.max(
+		...['nodes', 'credentials', 'shared', 'icons'].map((d) => newestMtime(join(REPO_ROOT, d))),
+	);
+	if (existsSync(marker) && statSync(marker).mtimeMs >= sources) return;
+	const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
+	if (build.status !== 0) {
+		throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+	}
+}
+
+function nodeOutput(execution: Execution, nodeName: string): Array<Record<string, unknown>> {
+	const runs = execution.data?.resultData.runData[nodeName];
+	if (!runs || runs.length === 0) {
+		throw new Error(
+			`node "${nodeName}" did not run; execution ${execution.id} ended ${execution.status}: ${JSON.stringify(execution.data?.resultData.error ?? null)}`,
+		);
+	}
+	return (runs[0].data?.main[0] ?? []).map((item) => item.json);
+}
+
+describeE2e('IntelliPortal package in a real n8n', () => {
+	let emulator: RunningEmulator;
+	let proxy: RecordingProxy;
+	let n8n: N8nInstance;
+	let credential: { id: string; name: string };
+
+	beforeAll(async () => {
+		installN8n();
+		ensureBuilt();
+		emulator = await startEmulator({ statusStepMs: 0, seedClients: 0 });
+		proxy = await startRecordingProxy(emulator.url);
+		n8n = await startN8n({ packageDir: REPO_ROOT });
+		await n8n.setupOwner();
+		const created = await n8n.createCredential({
+			name: 'IntelliPortal sandbox (emulator)',
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: API_KEY, environment: 'custom', baseUrl: `${proxy.url}/v1` },
+		});
+		credential = { id: created.id, name: created.name };
+	}, 20 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await proxy?.stop();
+		await emulator?.stop();
+	}, 60_000);
+
+	beforeEach(() => {
+		proxy.calls.length = 0;
+	});
+
+	test('the example workflow sends a message and a template, onboards a client and lists all clients across pages', async () => {
+		emulator.admin.seedClients(230); // Return All must page: 3 pages of up to 100
+		const workflow = await n8n.importWorkflow(loadExample('intelliportal-tour.json'), {
+			credentials: { [CREDENTIAL_TYPE]: credential },
+		});
+
+		const execution = await n8n.runManually(workflow.id, { timeoutMs: 90_000 });
+		expect(execution.data?.resultData.error ?? null).toBeNull();
+		expect(execution.status).toBe('success');
+
+		// What n8n really sent: the key on every call, the contract's bodies.
+		expect(proxy.calls.length).toBeGreaterThanOrEqual(5);
+		for (const call of proxy.calls) {
+			expect({ call: `${call.method} ${call.path}`, authorization: call.authorization }).toEqual({
+				call: `${call.method} ${call.path}`,
+				authorization: `Bearer ${API_KEY}`,
+			});
+		}
+		const posts = proxy.calls.filter((c) => c.method === 'POST');
+		expect(posts.map((c) => `${c.path} ${c.status}`)).toEqual([
+			'/v1/messages/send 200',
+			'/v1/messages/send-template 200',
+			'/v1/clients/signup 201',
+		]);
+		for (const post of posts) expect(post.contentType).toMatch(/^application\/json/);
+		expect(posts[0].body).toEqual({
+			client_ref: 'acme-bakery',
+			to: '+14155550123',
+			type: 'text',
+			text: { body: 'Hi Ada, your order #1042 is ready for pickup.' },
+		});
+		expect(posts[1].body).toEqual({
+			client_ref: 'acme-bakery',
+			to: '+14155550123',
+			template: {
+				name: 'order_update',
+				language: { code: 'en' },
+				parameters: ['#1042', 'ready for pickup'],
+			},
+		});
+		expect(posts[2].body).toEqual({
+			business_name: 'Acme Bakery',
+			phone_number_id: `pn_${execution.id}`,
+			waba_id: 'waba_1042',
+		});
+
+		// Node outputs.
+		const [sent] = nodeOutput(execution, 'Send WhatsApp message');
+		expect(sent).toMatchObject({ id: expect.stringMatching(/^msg_/), status: 'queued' });
+		const [template] = nodeOutput(execution, 'Send order update template');
+		expect(template).toMatchObject({ id: expect.stringMatching(/^msg_/), status: 'queued' });
+		const accepted = emulator.admin.messages().map((m) => m.id);
+		expect(accepted).toEqual(expect.arrayContaining([sent.id, template.id]));
+		const [onboarded] = nodeOutput(execution, 'Onboard client');
+		expect(onboarded).toMatchObject({
+			id: expect.any(String),
+			business_name: 'Acme Bakery',
+			phone_number_id: `pn_${execution.id}`,
+		});
+
+		// Return All: every client, in order, fetched page by page.
+		const listed = nodeOutput(execution, 'List all clients');
+		const all = emulator.admin.clients();
+		expect(all.length).toBe(231);
+		expect(listed.map((c) => c.id)).toEqual(all.map((c) => c.id));
+		const pages = proxy.calls.filter((c) => c.method === 'GET' && c.path === '/v1/clients');
+		expect(pages.length).toBeGreaterThanOrEqual(3);
+
+		// The key is nowhere in what n8n stored or printed.
+		expect(JSON.stringify(execution)).not.toContain(API_KEY);
+		expect(n8n.logs()).not.toContain(API_KEY);
+	}, 180_000);
+
+	test("an API error shows the server's message on the item that failed, the other items go through", async () => {
+		const serverAnswer = await fetch(`${emulator.baseUrl}/messages/send-template`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+			body: JSON.stringify({
+				client_ref: 'acme-bakery',
+				to: '+14155550102',
+				template: { name: 'no_such_template', parameters: ['Grace'] },
+			}),
+		});
+		expect(serverAnswer.status).toBe(404);
+		const serverMessage = ((await serverAnswer.json()) as { error: { message: string } }).error
+			.message;
+		expect(serverMessage.length).toBeGreaterThan(0);
+
+		const build = (onError: string | undefined): WorkflowJson => ({
+			name: `Per-item errors (${onError ?? 'stop'})`,
+			nodes: [
+				{
+					id: 'e2e-manual',
+					name: 'Manual',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: 'e2e-rows',
+					name: 'Recipients',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [200, 0],
+					parameters: {
+						jsCode: [
+							'return [',
+							"  { json: { to: '+14155550101', name: 'Ada', template: 'welcome' } },",
+							"  { json: { to: '+14155550102', name: 'Grace', template: 'no_such_template' } },",
+							"  { json: { to: '+14155550103', name: 'Linus', template: 'welcome' } },",
+							'];',
+						].join('\n'),
+					},
+				},
+				{
+					id: 'e2e-send',
+					name: 'Send welcome',
+					type: ACTION_TYPE,
+					typeVersion: 1,
+					position: [400, 0],
+					...(onError ? { onError } : {}),
+					parameters: {
+						resource: 'message',
+						operation: 'sendTemplate',
+						clientRef: { __rl: true, mode: 'id', value: 'acme-bakery' },
+						to: '={{ $json.to }}',
+						templateName: '={{ $json.template }}',
+						languageCode: 'en',
+						templateParameters: { parameter: [{ value: '={{ $json.name }}' }] },
+						options: { concurrency: 1 },
+					},
+					credentials: { [CREDENTIAL_TYPE]: credential },
+				},
+			],
+			connections: {
+				Manual: { main: [[{ node: 'Recipients', type: 'main', index: 0 }]] },
+				Recipients: { main: [[{ node: 'Send welcome', type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		});
+
+		// "Continue (using regular output)": one output item per input item, the failed one carries
+		// the server's message; the others were sent.
+		const tolerant = await n8n.importWorkflow(build('continueRegularOutput'));
+		const execution = await n8n.runManually(tolerant.id, { timeoutMs: 90_000 });
+		expect(execution.status).toBe('success');
+		const items = nodeOutput(execution, 'Send welcome');
+		expect(items).toHaveLength(3);
+		expect(items[0]).toMatchObject({ id: expect.stringMatching(/^msg_/) });
+		expect(items[2]).toMatchObject({ id: expect.stringMatching(/^msg_/) });
+		expect(items[1]).toMatchObject({ error: { httpStatus: 404 } });
+		expect(String((items[1].error as { message: string }).message)).toContain(serverMessage);
+		const templatePosts = proxy.calls.filter((c) => c.path === '/v1/messages/send-template');
+		expect(templatePosts.map((c) => (c.body as { to: string }).to)).toEqual([
+			'+14155550101',
+			'+14155550102',
+			'+14155550103',
+		]);
+		expect(templatePosts.map((c) => c.status)).toEqual([200, 404, 200]);
+
+		// Default error handling: the execution fails with the server's message on the node.
+		const strict = await n8n.importWorkflow(build(undefined));
+		const failed = await n8n.runManually(strict.id, { timeoutMs: 90_000 });
+		expect(failed.status).toBe('error');
+		const run = failed.data?.resultData.runData['Send welcome']?.[0];
+		const nodeError = run?.error ?? failed.data?.resultData.error;
+		expect(`${nodeError?.message ?? ''} ${nodeError?.description ?? ''}`).toContain(serverMessage);
+		expect(JSON.stringify(failed)).not.toContain(API_KEY);
+	}, 180_000);
+
+	describe('trigger', () => {
+		const PREVIOUS = { url: 'http://127.0.0.1:9/previous-receiver', events: ['message.delivered'] };
+		let workflowId: string;
+		let webhookUrl: string;
+
+		test('activation points the account webhook at n8n (after saving the previous configuration)', async () => {
+			// Someone else's configuration is in place before the workflow is activated.
+			const put = await fetch(`${emulator.baseUrl}/webhooks`, {
+				method: 'PUT',
+				headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+				body: JSON.stringify(PREVIOUS),
+			});
+			expect(put.status).toBe(200);
+
+			const example = loadExample('intelliportal-status-trigger.json');
+			const triggerNode = example.nodes.find((n) => n.type.endsWith('.intelliPortalTrigger'));
+			expect(triggerNode?.webhookId).toEqual(expect.any(String));
+			webhookUrl = `${n8n.webhookBaseUrl}webhook/${String(triggerNode?.webhookId)}/webhook`;
+			const workflow = await n8n.importWorkflow(example, {
+				credentials: { [CREDENTIAL_TYPE]: credential },
+			});
+			workflowId = workflow.id;
+			await n8n.activate(workflowId);
+
+			const puts = proxy.calls.filter((c) => c.method === 'PUT' && c.path === '/v1/webhooks');
+			expect(puts).toHaveLength(1);
+			expect(puts[0].authorization).toBe(`Bearer ${API_KEY}`);
+			expect(puts[0].body).toMatchObject({ url: webhookUrl });
+			expect(emulator.admin.webhookConfig().url).toBe(webhookUrl);
+		}, 60_000);
+
+		test('a status event from the API starts an execution carrying the event', async () => {
+			const event = emulator.admin.emitEvent('message.delivered', {
+				message_id: 'msg_e2e_1',
+				client_ref: 'acme-bakery',
+				to: '+14155550123',
+				channel: 'whatsapp',
+				status: 'delivered',
+			});
+			const executions = await n8n.waitForExecutions(
+				workflowId,
+				(list) => list.length >= 1,
+				30_000,
+			);
+			expect(executions[0].status).toBe('success');
+			const [received] = nodeOutput(executions[0], 'IntelliPortal Trigger');
+			expect(received).toMatchObject({ id: event.id, type: 'message.delivered' });
+			const [mapped] = nodeOutput(executions[0], 'Status update');
+			expect(mapped).toEqual({
+				event: 'message.delivered',
+				message_id: 'msg_e2e_1',
+				to: '+14155550123',
+				status: 'delivered',
+			});
+			await emulator.admin.webhooksIdle();
+			const delivery = emulator.admin.webhookDeliveries().find((d) => d.event.id === event.id);
+			expect(delivery).toMatchObject({ url: webhookUrl, state: 'delivered' });
+		}, 60_000);
+
+		test('deactivation restores the previous webhook configuration', async () => {
+			await n8n.deactivate(workflowId);
+			expect(emulator.admin.webhookConfig()).toEqual(PREVIOUS);
+			const puts = proxy.calls.filter((c) => c.method === 'PUT' && c.path === '/v1/webhooks');
+			expect(puts).toHaveLength(1);
+			expect(puts[0].body).toMatchObject({ url: PREVIOUS.url });
+		}, 60_000);
+
+		test('deactivation never touches a URL that is not ours', async () => {
+			await n8n.activate(workflowId);
+			expect(emulator.admin.webhookConfig().url).toBe(webhookUrl);
+			// Another integration takes the account webhook over while the workflow is active.
+			const foreign = { url: 'http://127.0.0.1:9/another-integration', events: ['message.read'] };
+			const put = await fetch(`${emulator.baseUrl}/webhooks`, {
+				method: 'PUT',
+				headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+				body: JSON.stringify(foreign),
+			});
+			expect(put.status).toBe(200);
+			proxy.calls.length = 0;
+
+			await n8n.deactivate(workflowId);
+			expect(emulator.admin.webhookConfig()).toEqual(foreign);
+			expect(proxy.calls.filter((c) => c.method === 'PUT')).toHaveLength(0);
+			expect(n8n.logs()).not.toContain(API_KEY);
+		}, 60_000);
+	});
+});
