@@ -1,0 +1,387 @@
+/**
+ * IntelliPortalClient: the six operations of the contract on a host Transport, with validation
+ * before any request, typed errors, the retry policy and the optional shared rate governor.
+ */
+import { resolveEnvironment } from './environment';
+import type { Environment } from './environment';
+import { IntelliPortalError, NetworkError, ServerError, fromHttpResponse } from './errors';
+import type { RateGovernor } from './pacing';
+import { redact } from './redact';
+import { decideRetry, resolveRetryPolicy } from './retry';
+import type { RetryPolicy } from './retry';
+import { TransportFailure } from './transport';
+import type { HttpMethod, Transport, TransportResponse } from './transport';
+import type {
+	Client,
+	ClientPage,
+	ListAllClientsOptions,
+	ListClientsOptions,
+	MessageResponse,
+	WebhookConfig,
+	WebhookConfigUpdate,
+} from './types';
+import { encodeQuery } from './url';
+import {
+	validateClientSignup,
+	validateListAll,
+	validateListClients,
+	validateSendMessage,
+	validateSendTemplate,
+	validateWebhookUpdate,
+} from './validation';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const CLIENT_HEADER_VALUE = 'intelliportal-core/0.1.0';
+
+export interface IntelliPortalClientOptions {
+	/** ik_test_… → sandbox server, ik_live_… → production server. */
+	apiKey: string;
+	/** Default 'auto' (from the key prefix). */
+	environment?: Environment;
+	/** Explicit server (emulator, gateway); required for 'custom'. */
+	baseUrl?: string;
+	transport: Transport;
+	retry?: Partial<RetryPolicy>;
+	/** Per request; default 30 000 ms. */
+	timeoutMs?: number;
+	/** Shared pacing across concurrent calls (bulk sending). */
+	governor?: RateGovernor;
+	/** Value of the X-IntelliPortal-Client header (e.g. 'n8n-nodes-intelliportal/0.1.0'). */
+	clientName?: string;
+}
+
+interface RequestSpec {
+	method: HttpMethod;
+	path: string;
+	query?: Record<string, string | number | undefined>;
+	body?: unknown;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function unexpected(what: string, status: number): ServerError {
+	return new ServerError(`Unexpected response from IntelliPortal: ${what}`, {
+		code: 'unexpected_response',
+		httpStatus: status,
+	});
+}
+
+function header(headers: Record<string, string | undefined>, name: string): string | undefined {
+	for (const key of Object.keys(headers ?? {})) if (key.toLowerCase() === name) return headers[key];
+	return undefined;
+}
+
+function parseJsonIfText(response: TransportResponse): unknown {
+	const body = response.body;
+	if (typeof body !== 'string') return body;
+	const type = header(response.headers, 'content-type') ?? '';
+	const trimmed = body.trim();
+	if (trimmed === '') return undefined;
+	if (type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+		try {
+			return JSON.parse(trimmed);
+		} catch {
+			return body;
+		}
+	}
+	return body;
+}
+
+export class IntelliPortalClient {
+	/** The resolved server (no trailing slash). */
+	readonly baseUrl: string;
+	readonly environment: 'production' | 'sandbox' | 'custom';
+	// The key lives in a closure-like private field that toJSON/inspect never show.
+	readonly #apiKey: string;
+	readonly #transport: Transport;
+	readonly #policy: RetryPolicy;
+	readonly #timeoutMs: number;
+	readonly #governor?: RateGovernor;
+	readonly #clientName: string;
+
+	constructor(options: IntelliPortalClientOptions) {
+		if (!isRecord(options)) throw new TypeError('IntelliPortalClient needs options');
+		const resolved = resolveEnvironment(options);
+		const transport = options.transport;
+		if (
+			!transport ||
+			typeof transport.request !== 'function' ||
+			typeof transport.sleep !== 'function'
+		) {
+			throw new TypeError('IntelliPortalClient needs a transport with request() and sleep()');
+		}
+		this.baseUrl = resolved.baseUrl;
+		this.environment = resolved.environment;
+		this.#apiKey = resolved.apiKey;
+		this.#transport = transport;
+		this.#policy = resolveRetryPolicy(options.retry);
+		const timeout = options.timeoutMs;
+		this.#timeoutMs =
+			typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0
+				? timeout
+				: DEFAULT_TIMEOUT_MS;
+		this.#governor = options.governor;
+		this.#clientName =
+			typeof options.clientName === 'string' && options.clientName
+				? options.clientName
+				: CLIENT_HEADER_VALUE;
+	}
+
+	toJSON(): Record<string, unknown> {
+		return { baseUrl: this.baseUrl, environment: this.environment };
+	}
+
+	[Symbol.for('nodejs.util.inspect.custom')](): string {
+		return `IntelliPortalClient { baseUrl: '${this.baseUrl}', environment: '${this.environment}' }`;
+	}
+
+	async sendMessage(input: unknown): Promise<MessageResponse> {
+		const body = validateSendMessage(input);
+		const { status, body: res } = await this.request({
+			method: 'POST',
+			path: '/messages/send',
+			body,
+		});
+		return this.messageResponse(res, status);
+	}
+
+	async sendTemplate(input: unknown): Promise<MessageResponse> {
+		const body = validateSendTemplate(input);
+		const { status, body: res } = await this.request({
+			method: 'POST',
+			path: '/messages/send-template',
+			body,
+		});
+		return this.messageResponse(res, status);
+	}
+
+	async onboardClient(input: unknown): Promise<Client> {
+		const body = validateClientSignup(input);
+		const { status, body: res } = await this.request({
+			method: 'POST',
+			path: '/clients/signup',
+			body,
+		});
+		const client = isRecord(res) && isRecord(res.client) && !('id' in res) ? res.client : res;
+		if (!isRecord(client) || typeof client.id !== 'string')
+			throw unexpected('the onboarded client has no id', status);
+		return client as Client;
+	}
+
+	async listClients(options: ListClientsOptions = {}): Promise<ClientPage> {
+		const { limit, offset } = validateListClients(options);
+		const { status, body } = await this.request({
+			method: 'GET',
+			path: '/clients',
+			query: { limit, offset },
+		});
+		return this.clientPage(body, status, limit, offset);
+	}
+
+	/**
+	 * Every client, page by page (pageSize default 100), up to `max` (default 10 000). Stops at a
+	 * short or empty page, and when a page only repeats ids of the page before (a server that
+	 * ignores `offset`).
+	 */
+	async listAllClients(options: ListAllClientsOptions = {}): Promise<Client[]> {
+		const all: Client[] = [];
+		for await (const client of this.iterateClients(options)) all.push(client);
+		return all;
+	}
+
+	/** Async iterator over every client; holds one page in memory at a time. */
+	iterateClients(options: ListAllClientsOptions = {}): AsyncIterable<Client> {
+		const { max, pageSize } = validateListAll(options);
+		// eslint-disable-next-line @typescript-eslint/no-this-alias
+		const self = this;
+		return {
+			async *[Symbol.asyncIterator]() {
+				let offset = 0;
+				let yielded = 0;
+				let previousIds = new Set<string>();
+				while (yielded < max) {
+					const page = await self.listClients({
+						limit: Math.min(pageSize, CLIENT_PAGE_CAP),
+						offset,
+					});
+					const ids = new Set(page.items.map((c) => c.id));
+					if (page.items.length > 0 && [...ids].every((id) => previousIds.has(id))) return;
+					for (const client of page.items) {
+						if (previousIds.has(client.id)) continue;
+						yield client;
+						if (++yielded >= max) return;
+					}
+					if (!page.hasMore || page.items.length === 0) return;
+					offset += page.items.length;
+					previousIds = ids;
+				}
+			},
+		};
+	}
+
+	async getWebhookConfig(): Promise<WebhookConfig> {
+		const { status, body } = await this.request({ method: 'GET', path: '/webhooks' });
+		return this.webhookConfig(body, status);
+	}
+
+	async updateWebhookConfig(input: unknown): Promise<WebhookConfig> {
+		const body: WebhookConfigUpdate = validateWebhookUpdate(input);
+		const { status, body: res } = await this.request({ method: 'PUT', path: '/webhooks', body });
+		return this.webhookConfig(res, status);
+	}
+
+	// ------------------------------------------------------------------ internals
+
+	private messageResponse(body: unknown, status: number): MessageResponse {
+		if (!isRecord(body) || typeof body.id !== 'string')
+			throw unexpected('the message response has no id', status);
+		return body as MessageResponse;
+	}
+
+	private clientPage(body: unknown, status: number, limit: number, offset: number): ClientPage {
+		let items: unknown;
+		let total: number | undefined;
+		if (Array.isArray(body)) items = body;
+		else if (isRecord(body)) {
+			items = Array.isArray(body.data)
+				? body.data
+				: Array.isArray(body.clients)
+					? body.clients
+					: undefined;
+			if (typeof body.total === 'number' && Number.isInteger(body.total) && body.total >= 0)
+				total = body.total;
+		}
+		if (!Array.isArray(items)) throw unexpected('the client list is not a list', status);
+		const clients = items.filter((c): c is Client => isRecord(c) && typeof c.id === 'string');
+		if (clients.length !== items.length) throw unexpected('a client in the list has no id', status);
+		const hasMore =
+			total !== undefined
+				? offset + clients.length < total && clients.length > 0
+				: clients.length >= limit;
+		const page: ClientPage = { items: clients, limit, offset, hasMore };
+		if (total !== undefined) page.total = total;
+		return page;
+	}
+
+	private webhookConfig(body: unknown, status: number): WebhookConfig {
+		const config = isRecord(body) && isRecord(body.webhook) ? body.webhook : body;
+		if (!isRecord(config)) throw unexpected('the webhook configuration is not an object', status);
+		const url = typeof config.url === 'string' && config.url !== '' ? config.url : null;
+		const events = Array.isArray(config.events)
+			? config.events.filter((e): e is string => typeof e === 'string')
+			: [];
+		return { url, events };
+	}
+
+	private url(spec: RequestSpec): string {
+		return `${this.baseUrl}${spec.path}${spec.query ? encodeQuery(spec.query) : ''}`;
+	}
+
+	private headers(hasBody: boolean): Record<string, string> {
+		const headers: Record<string, string> = {
+			Accept: 'application/json',
+			'X-IntelliPortal-Client': this.#clientName,
+		};
+		if (hasBody) headers['Content-Type'] = 'application/json';
+		if (!this.#transport.authenticates) headers.Authorization = `Bearer ${this.#apiKey}`;
+		return headers;
+	}
+
+	private now(): number {
+		return typeof this.#transport.now === 'function' ? this.#transport.now() : Date.now();
+	}
+
+	/** One operation: attempts, retry decisions, governor around every attempt. 2xx only returns. */
+	private async request(spec: RequestSpec): Promise<{ status: number; body: unknown }> {
+		const secrets = [this.#apiKey];
+		const url = this.url(spec);
+		for (let attempt = 1; ; attempt++) {
+			const result = await this.attempt(spec, url, secrets);
+			if (!(result instanceof IntelliPortalError)) return result;
+			const decision = decideRetry({
+				method: spec.method,
+				attempt,
+				error: result,
+				policy: this.#policy,
+			});
+			if (!decision.retry) throw decision.error;
+			await this.#transport.sleep(decision.delayMs);
+		}
+	}
+
+	/** One HTTP attempt inside the governor: a 2xx result, or the typed error of the failure. */
+	private async attempt(
+		spec: RequestSpec,
+		url: string,
+		secrets: string[],
+	): Promise<{ status: number; body: unknown } | IntelliPortalError> {
+		const outcome: { status?: number; retryAfterMs?: number } = {};
+		if (this.#governor) await this.#governor.acquire();
+		try {
+			let response: TransportResponse;
+			try {
+				response = await this.#transport.request({
+					method: spec.method,
+					url,
+					headers: this.headers(spec.body !== undefined),
+					...(spec.body !== undefined ? { body: spec.body } : {}),
+					timeoutMs: this.#timeoutMs,
+				});
+			} catch (failure) {
+				return this.networkError(failure, spec.method, secrets);
+			}
+			const status = Number(response?.status);
+			const headers = isRecord(response?.headers)
+				? (response.headers as Record<string, string | undefined>)
+				: {};
+			outcome.status = status;
+			const body = parseJsonIfText({ status, headers, body: response?.body });
+			if (status >= 200 && status < 300) return { status, body };
+			const error = fromHttpResponse(status, headers, body, {
+				method: spec.method,
+				secrets,
+				now: this.now(),
+			});
+			const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+			if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
+			return error;
+		} finally {
+			if (this.#governor) {
+				try {
+					this.#governor.release(outcome);
+				} catch {
+					// a governor must never turn a result into a failure
+				}
+			}
+		}
+	}
+
+	private networkError(failure: unknown, method: HttpMethod, secrets: string[]): NetworkError {
+		const phase = failure instanceof TransportFailure ? failure.phase : 'response';
+		const raw = failure instanceof Error ? failure.message : 'request failed';
+		const detail = redact(raw, secrets).slice(0, 300);
+		const mayHaveBeenSent = phase !== 'connect' && method !== 'GET';
+		const what =
+			phase === 'connect'
+				? 'Could not connect to IntelliPortal'
+				: phase === 'timeout'
+					? 'IntelliPortal did not answer in time'
+					: 'The connection to IntelliPortal broke before an answer arrived';
+		const notice =
+			mayHaveBeenSent && method === 'POST'
+				? ' The request may have been processed; it was not repeated, to avoid sending twice.'
+				: '';
+		return new NetworkError(`${what} (${this.baseUrl}): ${detail}.${notice}`, {
+			phase,
+			timedOut: phase === 'timeout',
+			mayHaveBeenSent,
+			...(failure instanceof TransportFailure && failure.code
+				? { details: { transportCode: redact(failure.code, secrets).slice(0, 64) } }
+				: {}),
+		});
+	}
+}
+
+const CLIENT_PAGE_CAP = 100;

@@ -1,0 +1,121 @@
+/**
+ * Which server a key talks to. `ik_test_` keys belong to the sandbox, `ik_live_` keys to
+ * production; both URLs come from the contract's `servers`. An explicit base URL (emulator,
+ * gateway) overrides the choice.
+ */
+import contract from './openapi.json';
+import { ConfigurationError } from './errors';
+import { parseHttpUrl } from './url';
+
+export type Environment = 'auto' | 'production' | 'sandbox' | 'custom';
+export const ENVIRONMENTS: readonly Environment[] = ['auto', 'production', 'sandbox', 'custom'];
+
+export const SANDBOX_KEY_PREFIX = 'ik_test_';
+export const PRODUCTION_KEY_PREFIX = 'ik_live_';
+
+function serverUrl(description: string): string {
+	const server = contract.servers.find((s) => s.description === description);
+	if (!server) throw new ConfigurationError(`The API contract has no ${description} server`);
+	return server.url;
+}
+
+/** From the contract: https://api.intelliportal.io/v1 */
+export const PRODUCTION_BASE_URL = serverUrl('Production');
+/** From the contract: https://sandbox.intelliportal.io/v1 */
+export const SANDBOX_BASE_URL = serverUrl('Sandbox');
+
+export interface EnvironmentOptions {
+	apiKey: unknown;
+	environment?: unknown;
+	baseUrl?: unknown;
+}
+
+export interface ResolvedEnvironment {
+	apiKey: string;
+	/** The server the key is used against (no trailing slash). */
+	baseUrl: string;
+	environment: 'production' | 'sandbox' | 'custom';
+}
+
+/** Absolute http(s) URL without trailing slash, or a ConfigurationError naming `baseUrl`. */
+export function normaliseBaseUrl(value: unknown): string {
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw new ConfigurationError('Base URL is required for the custom environment', {
+			field: 'baseUrl',
+		});
+	}
+	const url = value.trim();
+	const parsed = parseHttpUrl(url);
+	if (!parsed || parsed.hash) {
+		throw new ConfigurationError(
+			'Base URL must be an absolute http(s) URL such as https://api.example.com/v1',
+			{ field: 'baseUrl' },
+		);
+	}
+	if (parsed.userinfo) {
+		throw new ConfigurationError('Base URL must not contain a user name or password', {
+			field: 'baseUrl',
+		});
+	}
+	if (parsed.query) {
+		throw new ConfigurationError('Base URL must not contain a query string', { field: 'baseUrl' });
+	}
+	return url.replace(/\/+$/, '');
+}
+
+/** Validates the key and picks the server. Never echoes the key in an error. */
+export function resolveEnvironment(options: EnvironmentOptions): ResolvedEnvironment {
+	const rawKey = options.apiKey;
+	if (typeof rawKey !== 'string' || rawKey.trim() === '') {
+		throw new ConfigurationError(
+			'The API key is empty; paste your IntelliPortal API key into the credentials',
+			{
+				field: 'apiKey',
+			},
+		);
+	}
+	const apiKey = rawKey.trim();
+	if (/\s/.test(apiKey)) {
+		throw new ConfigurationError(
+			'The API key contains spaces or line breaks; paste it again without them',
+			{
+				field: 'apiKey',
+			},
+		);
+	}
+	const keyEnv = apiKey.startsWith(SANDBOX_KEY_PREFIX)
+		? 'sandbox'
+		: apiKey.startsWith(PRODUCTION_KEY_PREFIX)
+			? 'production'
+			: undefined;
+	if (!keyEnv) {
+		throw new ConfigurationError(
+			`The API key does not look like an IntelliPortal key: it must start with ${SANDBOX_KEY_PREFIX} (sandbox) or ${PRODUCTION_KEY_PREFIX} (production)`,
+			{ field: 'apiKey' },
+		);
+	}
+	const env = options.environment ?? 'auto';
+	if (typeof env !== 'string' || !(ENVIRONMENTS as readonly string[]).includes(env)) {
+		throw new ConfigurationError(`Environment must be one of ${ENVIRONMENTS.join(', ')}`, {
+			field: 'environment',
+		});
+	}
+	const hasBaseUrl = typeof options.baseUrl === 'string' && options.baseUrl.trim() !== '';
+	if (env === 'custom' || (env === 'auto' && hasBaseUrl)) {
+		return { apiKey, baseUrl: normaliseBaseUrl(options.baseUrl), environment: 'custom' };
+	}
+	if (env !== 'auto' && env !== keyEnv) {
+		const prefix = keyEnv === 'sandbox' ? SANDBOX_KEY_PREFIX : PRODUCTION_KEY_PREFIX;
+		throw new ConfigurationError(
+			`This is a ${keyEnv} key (${prefix}…) but the environment is set to ${env}; use a ${env === 'sandbox' ? SANDBOX_KEY_PREFIX : PRODUCTION_KEY_PREFIX} key or choose ${keyEnv}`,
+			{ field: 'environment' },
+		);
+	}
+	const chosen = env === 'auto' ? keyEnv : env;
+	const explicit = hasBaseUrl ? normaliseBaseUrl(options.baseUrl) : undefined;
+	return {
+		apiKey,
+		baseUrl: explicit ?? (chosen === 'sandbox' ? SANDBOX_BASE_URL : PRODUCTION_BASE_URL),
+		environment: chosen,
+	};
+}

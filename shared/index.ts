@@ -1,0 +1,69 @@
+/**
+ * Public entry of the IntelliPortal API core (dist/shared/index.js). Hosts import only from here
+ * (the standalone axios transport lives in ./transports/axios).
+ */
+export { IntelliPortalClient, DEFAULT_TIMEOUT_MS } from './client';
+export type { IntelliPortalClientOptions } from './client';
+export * from './errors';
+export * from './transport';
+export * from './types';
+export {
+	ENVIRONMENTS,
+	PRODUCTION_BASE_URL,
+	PRODUCTION_KEY_PREFIX,
+	SANDBOX_BASE_URL,
+	SANDBOX_KEY_PREFIX,
+	normaliseBaseUrl,
+	resolveEnvironment,
+} from './environment';
+export type { Environment, EnvironmentOptions, ResolvedEnvironment } from './environment';
+export {
+	CLIENTS_DEFAULT_PAGE_SIZE,
+	CLIENTS_MAX_PAGE_SIZE,
+	DEFAULT_LIST_ALL_MAX,
+	LIMITS,
+	validateClientSignup,
+	validateListAll,
+	validateListClients,
+	validateSendMessage,
+	validateSendTemplate,
+	validateWebhookUpdate,
+	webhookUrlProblem,
+} from './validation';
+export { DEFAULT_RETRY_POLICY, backoffDelay, decideRetry, resolveRetryPolicy } from './retry';
+export type { RetryDecision, RetryInput, RetryPolicy } from './retry';
+export { REDACTED, redact, redactValue } from './redact';
+export { isHttpUrl, parseHttpUrl } from './url';
+export type { ParsedHttpUrl } from './url';
+export {
+	DEFAULT_WEBHOOK_MAX_BYTES,
+	WEBHOOK_EVENTS,
+	WEBHOOK_SECRET_PARAM,
+	appendSecret,
+	constantTimeEqual,
+	isSameWebhookUrl,
+	isWebhookEventType,
+	normaliseWebhookUrl,
+	parseWebhookEvent,
+	planSubscribe,
+	planUnsubscribe,
+	planWebhookActivation,
+	planWebhookDeactivation,
+	tryParseWebhookEvent,
+	verifySecret,
+} from './webhooks';
+export type {
+	WebhookActivationPlan,
+	WebhookDeactivationPlan,
+	WebhookParseResult,
+} from './webhooks';
+export { AdaptiveRateGovernor, BulkCancelledError, runBulk } from './pacing';
+export type {
+	AbortSignalLike,
+	AdaptiveRateGovernorOptions,
+	BulkResult,
+	HostClock,
+	ObservableRateGovernor,
+	RateGovernorStatus,
+	RunBulkOptions,
+} from './pacing';

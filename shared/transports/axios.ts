@@ -1,0 +1,99 @@
+/**
+ * Standalone transport on axios for scripts, the demo and benchmarks (NOT shipped in the n8n
+ * tarball: package.json `files` excludes dist/shared/transports). Never logs anything.
+ */
+import axios from 'axios';
+import type { AxiosError } from 'axios';
+
+import { TransportFailure } from '../transport';
+import type {
+	Transport,
+	TransportFailurePhase,
+	TransportRequest,
+	TransportResponse,
+} from '../transport';
+
+export interface AxiosTransportOptions {
+	/** Sleep implementation (default setTimeout). */
+	sleep?: (ms: number) => Promise<void>;
+	/** Clock (default Date.now). */
+	now?: () => number;
+}
+
+const CONNECT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EADDRNOTAVAIL',
+]);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
+
+function phaseOf(error: AxiosError): TransportFailurePhase {
+	const code = error.code ?? '';
+	const causeCode = (error.cause as { code?: string } | undefined)?.code ?? '';
+	if (CONNECT_CODES.has(code) || CONNECT_CODES.has(causeCode)) return 'connect';
+	if (TIMEOUT_CODES.has(code) || /timeout/i.test(error.message)) return 'timeout';
+	return 'response';
+}
+
+function flattenHeaders(headers: unknown): Record<string, string | undefined> {
+	const out: Record<string, string | undefined> = {};
+	if (!headers || typeof headers !== 'object') return out;
+	const plain =
+		typeof (headers as { toJSON?: unknown }).toJSON === 'function'
+			? (headers as { toJSON(): Record<string, unknown> }).toJSON()
+			: (headers as Record<string, unknown>);
+	for (const [key, value] of Object.entries(plain)) {
+		if (value === undefined || value === null) continue;
+		out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	}
+	return out;
+}
+
+export function createAxiosTransport(options: AxiosTransportOptions = {}): Transport {
+	const instance = axios.create();
+	return {
+		async request(req: TransportRequest): Promise<TransportResponse> {
+			try {
+				const response = await instance.request({
+					method: req.method,
+					url: req.url,
+					headers: req.headers,
+					data: req.body === undefined ? undefined : JSON.stringify(req.body),
+					timeout: req.timeoutMs,
+					validateStatus: () => true,
+					responseType: 'text',
+					transformResponse: [(data: unknown) => data],
+					maxRedirects: 0,
+					proxy: false,
+				});
+				return {
+					status: response.status,
+					headers: flattenHeaders(response.headers),
+					body: response.data,
+				};
+			} catch (error) {
+				// Build a fresh error: an AxiosError carries the request config (with the
+				// Authorization header), so it must never escape.
+				if (axios.isAxiosError(error)) {
+					const phase = phaseOf(error);
+					const code = error.code ?? (error.cause as { code?: string } | undefined)?.code;
+					const message =
+						phase === 'connect'
+							? `connection failed${code ? ` (${code})` : ''}`
+							: phase === 'timeout'
+								? `no response within ${req.timeoutMs} ms`
+								: `connection lost${code ? ` (${code})` : ''}`;
+					throw new TransportFailure(message, { phase, code });
+				}
+				throw new TransportFailure('request failed', { phase: 'response' });
+			}
+		},
+		sleep:
+			options.sleep ??
+			((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)))),
+		now: options.now ?? (() => Date.now()),
+	};
+}

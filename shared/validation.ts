@@ -1,0 +1,341 @@
+/**
+ * Input validation, before any request. Inputs are `unknown` (AI agents send anything): nothing
+ * here throws a TypeError; every problem is a ValidationError whose `field` is the path
+ * (`text.body`, `template.parameters[2]`, `limit`). The validated value is a fresh object that
+ * holds only the fields the contract knows: unknown keys (including `__proto__`/`constructor`)
+ * are dropped and never forwarded.
+ *
+ * Limits chosen (the contract names none):
+ * - text body: 4096 characters (WhatsApp's text limit); media caption: 1024; ids/refs/names: 256;
+ *   phone/recipient: 256; template parameters: at most 100, each at most 1024 characters;
+ * - URLs: absolute http(s), at most 2048 characters;
+ * - list page size (`limit`): 1..100 (CLIENTS_MAX_PAGE_SIZE); `offset` >= 0;
+ * - webhook URL: https, or http only for localhost / 127.0.0.1 / [::1] (local testing);
+ *   webhook events: known names (WEBHOOK_EVENT_TYPES); `'*'` means all of them; duplicates removed.
+ */
+import { ValidationError } from './errors';
+import type { ValidationIssue } from './errors';
+import type {
+	ClientSignupRequest,
+	ListClientsOptions,
+	SendMessageRequest,
+	SendTemplateRequest,
+	WebhookConfigUpdate,
+} from './types';
+import { WEBHOOK_EVENT_TYPES } from './types';
+import { isLoopbackHost, parseHttpUrl } from './url';
+
+export const LIMITS = {
+	textBody: 4096,
+	caption: 1024,
+	identifier: 256,
+	url: 2048,
+	templateParameters: 100,
+	templateParameter: 1024,
+} as const;
+
+export const CLIENTS_MAX_PAGE_SIZE = 100;
+export const CLIENTS_DEFAULT_PAGE_SIZE = 20;
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Own enumerable property, never inherited (so `__proto__` tricks read nothing). */
+function own(obj: Obj, key: string): unknown {
+	return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+class Collector {
+	readonly issues: ValidationIssue[] = [];
+
+	add(field: string, message: string): void {
+		this.issues.push({ field, message });
+	}
+
+	object(value: unknown, field: string): Obj | undefined {
+		if (isObject(value)) return value;
+		this.add(
+			field,
+			value === undefined ? 'is required' : `must be an object, got ${describe(value)}`,
+		);
+		return undefined;
+	}
+
+	/** Required (or optional) non-empty trimmed string with a length cap. */
+	string(value: unknown, field: string, max: number, required = true): string | undefined {
+		if (value === undefined || value === null) {
+			if (required) this.add(field, 'is required');
+			return undefined;
+		}
+		if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
+		if (typeof value !== 'string') {
+			this.add(field, `must be a text value, got ${describe(value)}`);
+			return undefined;
+		}
+		const trimmed = value.trim();
+		if (trimmed === '') {
+			if (required) this.add(field, 'must not be empty');
+			return undefined;
+		}
+		if (trimmed.length > max) {
+			this.add(field, `must be at most ${max} characters (got ${trimmed.length})`);
+			return undefined;
+		}
+		return trimmed;
+	}
+
+	url(value: unknown, field: string, required: boolean): string | undefined {
+		const text = this.string(value, field, LIMITS.url, required);
+		if (text === undefined) return undefined;
+		if (!parseHttpUrl(text)) {
+			this.add(field, 'must be an absolute http(s) URL, e.g. https://example.com/file.jpg');
+			return undefined;
+		}
+		return text;
+	}
+
+	throwIfAny(): void {
+		if (this.issues.length > 0) throw ValidationError.fromIssues(this.issues);
+	}
+}
+
+const MESSAGE_TYPES = ['text', 'media', 'template'] as const;
+
+export function validateSendMessage(input: unknown): SendMessageRequest {
+	const c = new Collector();
+	const body = c.object(input, 'message');
+	if (!body) return c.throwIfAny() as never;
+	const client_ref = c.string(own(body, 'client_ref'), 'client_ref', LIMITS.identifier);
+	const to = c.string(own(body, 'to'), 'to', LIMITS.identifier);
+	const rawType = own(body, 'type');
+	let type: SendMessageRequest['type'] | undefined;
+	if (rawType === undefined || rawType === null || rawType === '') {
+		c.add('type', `is required (one of ${MESSAGE_TYPES.join(', ')})`);
+	} else if (
+		typeof rawType !== 'string' ||
+		!(MESSAGE_TYPES as readonly string[]).includes(rawType.trim())
+	) {
+		c.add('type', `must be one of ${MESSAGE_TYPES.join(', ')}`);
+	} else {
+		type = rawType.trim() as SendMessageRequest['type'];
+	}
+	const out: Obj = {};
+	if (type === 'template') {
+		c.add(
+			'type',
+			'template messages are sent with sendTemplate (Send Template), which takes the template name and parameters',
+		);
+	} else if (type === 'text') {
+		const text = c.object(own(body, 'text'), 'text');
+		const textBody = text ? c.string(own(text, 'body'), 'text.body', LIMITS.textBody) : undefined;
+		if (textBody !== undefined) out.text = { body: textBody };
+	} else if (type === 'media') {
+		const media = c.object(own(body, 'media'), 'media');
+		if (media) {
+			const url = c.url(own(media, 'url'), 'media.url', true);
+			const caption = c.string(own(media, 'caption'), 'media.caption', LIMITS.caption, false);
+			if (url !== undefined) out.media = caption !== undefined ? { url, caption } : { url };
+		}
+	}
+	c.throwIfAny();
+	return { client_ref: client_ref!, to: to!, type: type!, ...out } as SendMessageRequest;
+}
+
+const LANGUAGE_PATTERN = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
+
+export function validateSendTemplate(input: unknown): SendTemplateRequest {
+	const c = new Collector();
+	const body = c.object(input, 'message');
+	if (!body) return c.throwIfAny() as never;
+	const client_ref = c.string(own(body, 'client_ref'), 'client_ref', LIMITS.identifier);
+	const to = c.string(own(body, 'to'), 'to', LIMITS.identifier);
+	const template = c.object(own(body, 'template'), 'template');
+	let out: SendTemplateRequest['template'] | undefined;
+	if (template) {
+		const name = c.string(own(template, 'name'), 'template.name', LIMITS.identifier);
+		let code = 'en';
+		const language = own(template, 'language');
+		if (language !== undefined && language !== null) {
+			const rawCode = isObject(language) ? own(language, 'code') : language;
+			if (rawCode !== undefined && rawCode !== null && rawCode !== '') {
+				const text = c.string(rawCode, 'template.language.code', 35);
+				if (text !== undefined) {
+					if (LANGUAGE_PATTERN.test(text)) code = text;
+					else
+						c.add('template.language.code', 'must be a language code such as en, en_US or pt-BR');
+				}
+			}
+		}
+		const parameters: string[] = [];
+		const rawParameters = own(template, 'parameters');
+		if (rawParameters !== undefined && rawParameters !== null) {
+			if (!Array.isArray(rawParameters)) {
+				c.add(
+					'template.parameters',
+					`must be a list of text values, got ${describe(rawParameters)}`,
+				);
+			} else if (rawParameters.length > LIMITS.templateParameters) {
+				c.add('template.parameters', `must have at most ${LIMITS.templateParameters} values`);
+			} else {
+				rawParameters.forEach((p, i) => {
+					const v = c.string(p, `template.parameters[${i}]`, LIMITS.templateParameter);
+					if (v !== undefined) parameters.push(v);
+				});
+			}
+		}
+		if (name !== undefined) {
+			out = { name, language: { code } };
+			if (Array.isArray(rawParameters)) out.parameters = parameters;
+		}
+	}
+	c.throwIfAny();
+	return { client_ref: client_ref!, to: to!, template: out! };
+}
+
+export function validateClientSignup(input: unknown): ClientSignupRequest {
+	const c = new Collector();
+	const body = c.object(input, 'client');
+	if (!body) return c.throwIfAny() as never;
+	const business_name = c.string(own(body, 'business_name'), 'business_name', LIMITS.identifier);
+	const phone_number_id = c.string(
+		own(body, 'phone_number_id'),
+		'phone_number_id',
+		LIMITS.identifier,
+	);
+	const waba_id = c.string(own(body, 'waba_id'), 'waba_id', LIMITS.identifier, false);
+	const callback_url = c.url(own(body, 'callback_url'), 'callback_url', false);
+	c.throwIfAny();
+	const out: ClientSignupRequest = {
+		business_name: business_name!,
+		phone_number_id: phone_number_id!,
+	};
+	if (waba_id !== undefined) out.waba_id = waba_id;
+	if (callback_url !== undefined) out.callback_url = callback_url;
+	return out;
+}
+
+function integer(
+	c: Collector,
+	value: unknown,
+	field: string,
+	min: number,
+	max: number,
+	fallback: number,
+): number {
+	if (value === undefined || value === null || value === '') return fallback;
+	const n = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+	if (typeof n !== 'number' || !Number.isInteger(n)) {
+		c.add(
+			field,
+			`must be a whole number${max < Number.MAX_SAFE_INTEGER ? ` between ${min} and ${max}` : ` >= ${min}`}`,
+		);
+		return fallback;
+	}
+	if (n < min || n > max) {
+		c.add(
+			field,
+			max < Number.MAX_SAFE_INTEGER ? `must be between ${min} and ${max}` : `must be >= ${min}`,
+		);
+		return fallback;
+	}
+	return n;
+}
+
+export function validateListClients(input: unknown): Required<ListClientsOptions> {
+	const c = new Collector();
+	const body = input === undefined || input === null ? {} : c.object(input, 'options');
+	if (!body) return c.throwIfAny() as never;
+	const limit = integer(
+		c,
+		own(body, 'limit'),
+		'limit',
+		1,
+		CLIENTS_MAX_PAGE_SIZE,
+		CLIENTS_DEFAULT_PAGE_SIZE,
+	);
+	const offset = integer(c, own(body, 'offset'), 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
+	c.throwIfAny();
+	return { limit, offset };
+}
+
+export const DEFAULT_LIST_ALL_MAX = 10_000;
+
+export function validateListAll(input: unknown): { max: number; pageSize: number } {
+	const c = new Collector();
+	const body = input === undefined || input === null ? {} : c.object(input, 'options');
+	if (!body) return c.throwIfAny() as never;
+	const max = integer(c, own(body, 'max'), 'max', 1, Number.MAX_SAFE_INTEGER, DEFAULT_LIST_ALL_MAX);
+	const pageSize = integer(
+		c,
+		own(body, 'pageSize'),
+		'pageSize',
+		1,
+		CLIENTS_MAX_PAGE_SIZE,
+		CLIENTS_MAX_PAGE_SIZE,
+	);
+	c.throwIfAny();
+	return { max, pageSize };
+}
+
+/** Webhook URL rule: https, or http for loopback hosts only. */
+export function webhookUrlProblem(url: string): string | undefined {
+	const parsed = parseHttpUrl(url);
+	if (!parsed) return 'must be an absolute https URL';
+	if (parsed.scheme === 'http' && !isLoopbackHost(parsed.host)) {
+		return 'must use https (http is only allowed for localhost, 127.0.0.1 and [::1])';
+	}
+	return undefined;
+}
+
+export function validateWebhookUpdate(input: unknown): WebhookConfigUpdate {
+	const c = new Collector();
+	const body = c.object(input, 'webhook');
+	if (!body) return c.throwIfAny() as never;
+	const out: WebhookConfigUpdate = {};
+	const rawUrl = own(body, 'url');
+	if (rawUrl !== undefined) {
+		const url = c.string(rawUrl, 'url', LIMITS.url);
+		const problem = url !== undefined ? webhookUrlProblem(url) : undefined;
+		if (problem) c.add('url', problem);
+		else if (url !== undefined) out.url = url;
+	}
+	const rawEvents = own(body, 'events');
+	if (rawEvents !== undefined) {
+		if (!Array.isArray(rawEvents)) {
+			c.add('events', `must be a list of event names, got ${describe(rawEvents)}`);
+		} else {
+			const events: string[] = [];
+			rawEvents.slice(0, 100).forEach((e, i) => {
+				if (e === '*') {
+					events.push(...WEBHOOK_EVENT_TYPES);
+				} else if (
+					typeof e !== 'string' ||
+					!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(e.trim())
+				) {
+					c.add(
+						`events[${i}]`,
+						`must be one of ${WEBHOOK_EVENT_TYPES.join(', ')} (or '*' for all)`,
+					);
+				} else {
+					events.push(e.trim());
+				}
+			});
+			if (rawEvents.length > 100) c.add('events', 'must have at most 100 entries');
+			out.events = [...new Set(events)];
+		}
+	}
+	if (rawUrl === undefined && rawEvents === undefined) {
+		c.add('url', 'is required (or give events)');
+	}
+	c.throwIfAny();
+	return out;
+}

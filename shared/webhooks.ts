@@ -1,0 +1,299 @@
+/**
+ * Webhook events: names, payload parsing, and the "one webhook URL per account" ownership rules
+ * the n8n trigger and the Zapier REST hook share (register without clobbering a foreign URL,
+ * restore what was there before).
+ */
+import { ValidationError } from './errors';
+import type { WebhookConfig, WebhookConfigUpdate, WebhookEvent, WebhookEventType } from './types';
+import { WEBHOOK_EVENT_TYPES } from './types';
+import { parseHttpUrl } from './url';
+
+export { WEBHOOK_EVENT_TYPES };
+/** Alias of WEBHOOK_EVENT_TYPES. */
+export const WEBHOOK_EVENTS = WEBHOOK_EVENT_TYPES;
+
+/** Default largest accepted delivery body (characters of JSON). */
+export const DEFAULT_WEBHOOK_MAX_BYTES = 256 * 1024;
+
+export function isWebhookEventType(value: unknown): value is WebhookEventType {
+	return typeof value === 'string' && (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+function fail(field: string, message: string): never {
+	throw new ValidationError(`Invalid webhook event: ${field} ${message}`, {
+		issues: [{ field, message }],
+	});
+}
+
+/** Deep copy of parsed JSON without prototype-polluting keys. */
+function clean(value: unknown, depth = 0): unknown {
+	if (depth > 20) return undefined;
+	if (Array.isArray(value)) return value.map((v) => clean(v, depth + 1));
+	if (value !== null && typeof value === 'object') {
+		const out: Record<string, unknown> = {};
+		for (const key of Object.keys(value)) {
+			if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+			out[key] = clean((value as Record<string, unknown>)[key], depth + 1);
+		}
+		return out;
+	}
+	return value;
+}
+
+/**
+ * Parses one delivery (a JSON string, or an already-parsed body) into a typed event, or throws a
+ * ValidationError (not JSON, not an object, missing id/type/created_at/data, unknown type, too big).
+ */
+export function parseWebhookEvent(
+	body: unknown,
+	options: { maxBytes?: number } = {},
+): WebhookEvent {
+	const maxBytes = options.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES;
+	let value = body;
+	if (typeof value === 'string') {
+		if (value.length > maxBytes) fail('body', `is larger than ${maxBytes} bytes`);
+		try {
+			value = JSON.parse(value);
+		} catch {
+			fail('body', 'is not valid JSON');
+		}
+	} else {
+		let size: number;
+		try {
+			size = JSON.stringify(value ?? null).length;
+		} catch {
+			fail('body', 'is not JSON');
+		}
+		if (size > maxBytes) fail('body', `is larger than ${maxBytes} bytes`);
+	}
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+		fail('body', 'must be a JSON object');
+	}
+	const event = clean(value) as Record<string, unknown>;
+	if (typeof event.id !== 'string' || event.id.trim() === '') fail('id', 'is required');
+	if (typeof event.type !== 'string' || event.type === '') fail('type', 'is required');
+	if (!isWebhookEventType(event.type)) {
+		fail(
+			'type',
+			`'${String(event.type).slice(0, 64)}' is not a known event (${WEBHOOK_EVENT_TYPES.join(', ')})`,
+		);
+	}
+	if (typeof event.created_at !== 'string' || Number.isNaN(Date.parse(event.created_at))) {
+		fail('created_at', 'must be a date-time');
+	}
+	if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
+		fail('data', 'must be an object');
+	}
+	const data = event.data as Record<string, unknown>;
+	if (event.type === 'client.onboarded') {
+		if (data.client === null || typeof data.client !== 'object') fail('data.client', 'is required');
+	} else if (typeof data.message_id !== 'string' || data.message_id === '') {
+		fail('data.message_id', 'is required');
+	}
+	return event as unknown as WebhookEvent;
+}
+
+export type WebhookParseResult =
+	| { ok: true; event: WebhookEvent; events: WebhookEvent[] }
+	| { ok: false; error: string };
+
+/** Non-throwing form of parseWebhookEvent (for webhook handlers that answer 400 themselves). */
+export function tryParseWebhookEvent(
+	body: unknown,
+	options: { maxBytes?: number } = {},
+): WebhookParseResult {
+	try {
+		const event = parseWebhookEvent(body, options);
+		return { ok: true, event, events: [event] };
+	} catch (error) {
+		return { ok: false, error: error instanceof Error ? error.message : 'Invalid webhook event' };
+	}
+}
+
+/** Normalised form for comparing webhook URLs: scheme/host lower-case, default port and trailing slash dropped. */
+export function normaliseWebhookUrl(url: string): string {
+	const p = parseHttpUrl(url);
+	if (!p) return url.trim();
+	const defaultPort =
+		(p.scheme === 'https' && p.port === '443') || (p.scheme === 'http' && p.port === '80');
+	const port = p.port && !defaultPort ? `:${p.port}` : '';
+	const path = p.path.replace(/\/+$/, '');
+	return `${p.scheme}://${p.host}${port}${path}${p.query ? `?${p.query}` : ''}`;
+}
+
+export function isSameWebhookUrl(
+	a: string | null | undefined,
+	b: string | null | undefined,
+): boolean {
+	if (!a || !b) return false;
+	return normaliseWebhookUrl(a) === normaliseWebhookUrl(b);
+}
+
+/** Host of a URL, for messages that must not show a foreign URL's path or query (may hold a token). */
+function hostOf(url: string): string {
+	return parseHttpUrl(url)?.host ?? 'another address';
+}
+
+function sameEvents(a: readonly string[], b: readonly string[]): boolean {
+	const sa = new Set(a);
+	const sb = new Set(b);
+	return sa.size === sb.size && [...sa].every((e) => sb.has(e));
+}
+
+/**
+ * A configured URL counts as in use whatever its events: the contract does not say whether an
+ * empty `events` list means "all events" (the emulator's reading) or "none", so a foreign URL is
+ * never replaced silently under either reading.
+ */
+function isActive(config: WebhookConfig): boolean {
+	return typeof config.url === 'string' && config.url.trim() !== '';
+}
+
+export type WebhookActivationPlan =
+	| { action: 'none'; previous?: undefined }
+	| {
+			action: 'update';
+			update: WebhookConfigUpdate & { url: string; events: string[] };
+			previous?: WebhookConfig;
+	  }
+	| { action: 'refuse'; message: string; reason: string; previous: WebhookConfig };
+
+/**
+ * What to do to point the account's webhook at `ourUrl` for `events`:
+ * - already ours with the same events → 'none';
+ * - ours with other events → 'update' (no `previous`: nothing foreign to restore);
+ * - none configured (no URL) → 'update' with `previous` = current;
+ * - a foreign active URL → 'refuse' unless `replaceExisting`, then 'update' with `previous`.
+ */
+export function planWebhookActivation(input: {
+	current: WebhookConfig;
+	ourUrl: string;
+	events: readonly string[];
+	replaceExisting?: boolean;
+}): WebhookActivationPlan {
+	const { current, ourUrl } = input;
+	const events = [...new Set(input.events)];
+	const update = { url: ourUrl, events };
+	if (isSameWebhookUrl(current.url, ourUrl)) {
+		return sameEvents(current.events, events) ? { action: 'none' } : { action: 'update', update };
+	}
+	const previous: WebhookConfig = { url: current.url ?? null, events: [...(current.events ?? [])] };
+	if (!isActive(current) || input.replaceExisting) return { action: 'update', update, previous };
+	const reason = `The IntelliPortal account's webhook already points to ${hostOf(current.url as string)} (${current.events.length} event(s)); IntelliPortal allows one webhook URL per account.`;
+	return { action: 'refuse', message: reason, reason, previous };
+}
+
+export type WebhookDeactivationPlan =
+	| { action: 'none'; reason: string }
+	| { action: 'update'; update: WebhookConfigUpdate; restores: 'previous' | 'nothing' };
+
+/**
+ * What to do when we stop: only touch the webhook while it is still ours. Restore `previous` when
+ * it had a URL; otherwise send `events: []`. The contract cannot clear the URL (PUT /webhooks
+ * takes `url` as a URI string only) and is silent on what an empty list means: a server that reads
+ * it as "none" stops deliveries; one that reads it as "all" (the emulator) keeps delivering to our
+ * now inactive URL, which answers 404, exactly as if nothing had been sent. Either way no foreign
+ * configuration is touched.
+ */
+export function planWebhookDeactivation(input: {
+	current: WebhookConfig;
+	ourUrl: string;
+	previous?: WebhookConfig | null;
+}): WebhookDeactivationPlan {
+	const { current, ourUrl, previous } = input;
+	if (!isSameWebhookUrl(current.url, ourUrl)) {
+		return { action: 'none', reason: 'The webhook no longer points here; it was left unchanged.' };
+	}
+	if (previous && typeof previous.url === 'string' && previous.url !== '') {
+		return {
+			action: 'update',
+			update: { url: previous.url, events: [...(previous.events ?? [])] },
+			restores: 'previous',
+		};
+	}
+	return { action: 'update', update: { events: [] }, restores: 'nothing' };
+}
+
+/** Zapier-style wrapper of planWebhookActivation: always an update unless refused. */
+export function planSubscribe(
+	current: WebhookConfig,
+	input: { url: string; events: readonly string[]; replaceExisting?: boolean },
+):
+	| { action: 'subscribe'; update: { url: string; events: string[] }; previous: WebhookConfig }
+	| { action: 'refuse'; reason: string } {
+	const plan = planWebhookActivation({
+		current,
+		ourUrl: input.url,
+		events: input.events,
+		replaceExisting: input.replaceExisting,
+	});
+	if (plan.action === 'refuse') return { action: 'refuse', reason: plan.reason };
+	return {
+		action: 'subscribe',
+		update: { url: input.url, events: [...new Set(input.events)] },
+		previous: { url: current.url ?? null, events: [...(current.events ?? [])] },
+	};
+}
+
+/** Zapier-style wrapper of planWebhookDeactivation. */
+export function planUnsubscribe(
+	current: WebhookConfig,
+	input: { url: string; previous?: WebhookConfig | null },
+): { action: 'restore'; update: WebhookConfigUpdate } | { action: 'leave'; reason: string } {
+	// A previous config that was ours (re-subscribe) is not worth restoring.
+	const previous =
+		input.previous && !isSameWebhookUrl(input.previous.url, input.url) ? input.previous : null;
+	const plan = planWebhookDeactivation({ current, ourUrl: input.url, previous });
+	return plan.action === 'update'
+		? { action: 'restore', update: plan.update }
+		: { action: 'leave', reason: plan.reason };
+}
+
+/** Constant-time string comparison (time depends only on the lengths). */
+export function constantTimeEqual(a: string, b: string): boolean {
+	let diff = a.length ^ b.length;
+	const n = Math.max(a.length, b.length);
+	for (let i = 0; i < n; i++) {
+		diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+	}
+	return diff === 0 && a.length === b.length;
+}
+
+export const WEBHOOK_SECRET_PARAM = 'ip_secret';
+
+/** Adds a shared secret to a webhook URL as `?ip_secret=…` (kept when the URL is compared). */
+export function appendSecret(url: string, secret: string): string {
+	const [beforeHash, hash] = url.split('#', 2);
+	const sep = beforeHash.includes('?') ? '&' : '?';
+	return `${beforeHash}${sep}${WEBHOOK_SECRET_PARAM}=${encodeURIComponent(secret)}${hash !== undefined ? `#${hash}` : ''}`;
+}
+
+/**
+ * Checks the secret of a received delivery: pass the full URL, the query string, or the parsed
+ * query object. Constant-time compare.
+ */
+export function verifySecret(
+	received: string | Record<string, unknown> | undefined,
+	secret: string,
+): boolean {
+	if (!secret || received === undefined || received === null) return false;
+	let value: unknown;
+	if (typeof received === 'string') {
+		const query = received.includes('?') ? received.slice(received.indexOf('?') + 1) : received;
+		for (const part of query.split('#')[0].split('&')) {
+			const [k, v = ''] = part.split('=');
+			if (k === WEBHOOK_SECRET_PARAM) {
+				try {
+					value = decodeURIComponent(v.replace(/\+/g, ' '));
+				} catch {
+					return false;
+				}
+			}
+		}
+	} else {
+		value = Object.prototype.hasOwnProperty.call(received, WEBHOOK_SECRET_PARAM)
+			? received[WEBHOOK_SECRET_PARAM]
+			: undefined;
+	}
+	return typeof value === 'string' && constantTimeEqual(value, secret);
+}
