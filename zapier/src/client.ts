@@ -1,0 +1,46 @@
+import type { Bundle, ZObject } from 'zapier-platform-core';
+
+import { IntelliPortalClient } from '../../shared';
+import packageJson from '../package.json';
+import { createZapierTransport } from './zapierTransport';
+
+/**
+ * Zapier stops an action after 30 s (ZAPIER_TIME_BUDGET). The core's waits stay well inside it:
+ * short per-request timeouts, and a 429 is only waited out in-process when the server asks for a
+ * short pause; a longer Retry-After becomes RateLimitError → z.errors.ThrottledError, and Zapier
+ * itself re-runs the step after the server's delay (nothing is lost).
+ */
+export const ZAPIER_RETRY = {
+	maxAttempts: 3,
+	baseDelayMs: 300,
+	maxDelayMs: 2_000,
+	maxRetryAfterMs: 3_000,
+};
+/** 3 attempts × 8 s + 2 backoffs ≤ 2 s stays under Zapier's 30 s even when every attempt times out. */
+export const ZAPIER_TIMEOUT_MS = 8_000;
+
+export type Environment = 'auto' | 'production' | 'sandbox' | 'custom';
+
+function text(value: unknown): string | undefined {
+	if (typeof value !== 'string') return undefined;
+	const trimmed = value.trim();
+	return trimmed === '' ? undefined : trimmed;
+}
+
+/** Build the core client from the connection (`bundle.authData`): apiKey, environment, baseUrl. */
+export function createClient(z: ZObject, bundle: Bundle): IntelliPortalClient {
+	const authData = (bundle.authData ?? {}) as Record<string, unknown>;
+	const environment = (text(authData.environment) ?? 'auto') as Environment;
+	const baseUrl = text(authData.baseUrl);
+	return new IntelliPortalClient({
+		apiKey:
+			typeof authData.apiKey === 'string' ? authData.apiKey.trim() : (authData.apiKey as string),
+		environment,
+		// The core decides what a base URL means for each environment (required for custom).
+		...(baseUrl !== undefined ? { baseUrl } : {}),
+		transport: createZapierTransport(z),
+		retry: ZAPIER_RETRY,
+		timeoutMs: ZAPIER_TIMEOUT_MS,
+		clientName: `${packageJson.name}/${packageJson.version}`,
+	});
+}

@@ -1,0 +1,106 @@
+import type { Bundle, ZObject } from 'zapier-platform-core';
+
+import { createClient } from '../client';
+import { handled } from '../errors';
+import { messageOutputFields, messageSample } from '../samples';
+import { optionalText } from '../util';
+
+const LABELS = {
+	client_ref: 'Client',
+	to: 'Recipient',
+	type: 'Message Type',
+	text: 'Message Text',
+	'text.body': 'Message Text',
+	media: 'Media URL',
+	'media.url': 'Media URL',
+	'media.caption': 'Caption',
+};
+
+/** Zapier fields → SendMessageRequest. The core validates it (field-named errors) before any request. */
+export function toSendMessageRequest(input: Record<string, unknown>): Record<string, unknown> {
+	const type = optionalText(input.type) ?? 'text';
+	const request: Record<string, unknown> = {
+		client_ref: optionalText(input.client_ref),
+		to: optionalText(input.to),
+		type,
+	};
+	if (type === 'media') {
+		const caption = optionalText(input.caption);
+		request.media = {
+			url: optionalText(input.media_url),
+			...(caption !== undefined ? { caption } : {}),
+		};
+	} else {
+		request.text = { body: input.text === '' ? undefined : input.text };
+	}
+	return request;
+}
+
+const perform = handled(async (z: ZObject, bundle: Bundle) => {
+	const client = createClient(z, bundle);
+	return client.sendMessage(toSendMessageRequest(bundle.inputData) as never);
+}, LABELS);
+
+export default {
+	key: 'send_message',
+	noun: 'Message',
+	display: {
+		label: 'Send Message',
+		description:
+			'Sends a text or media message to a recipient on any channel of an onboarded client.',
+	},
+	operation: {
+		inputFields: [
+			{
+				key: 'client_ref',
+				label: 'Client',
+				required: true,
+				dynamic: 'list_clients.id.business_name',
+				helpText: 'The onboarded client (business) the message is sent for.',
+			},
+			{
+				key: 'to',
+				label: 'Recipient',
+				required: true,
+				helpText:
+					'Recipient phone number in international format (for example `+15551234567`) or the channel identifier of the recipient.',
+			},
+			{
+				key: 'type',
+				label: 'Message Type',
+				required: true,
+				default: 'text',
+				choices: [
+					{ value: 'text', label: 'Text', sample: 'text' },
+					{ value: 'media', label: 'Media (image, video, document)', sample: 'media' },
+				],
+				helpText:
+					'**Text** sends Message Text. **Media** sends the file at Media URL with an optional Caption.',
+			},
+			{
+				key: 'text',
+				label: 'Message Text',
+				type: 'text',
+				required: false,
+				helpText: 'The message body. Required when Message Type is **Text**.',
+			},
+			{
+				key: 'media_url',
+				label: 'Media URL',
+				required: false,
+				helpText:
+					'Public `https://` URL of the image, video or document. Required when Message Type is **Media**.',
+			},
+			{
+				key: 'caption',
+				label: 'Caption',
+				required: false,
+				helpText:
+					'Optional caption shown under the media. Only used when Message Type is **Media**.',
+			},
+		],
+		perform,
+		sample: messageSample,
+		outputFields: messageOutputFields,
+	},
+};

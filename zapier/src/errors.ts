@@ -1,0 +1,175 @@
+import type { Bundle, ZObject } from 'zapier-platform-core';
+
+import {
+	AuthenticationError,
+	ConfigurationError,
+	ConflictError,
+	IntelliPortalError,
+	NetworkError,
+	NotFoundError,
+	RateLimitError,
+	ServerError,
+	ValidationError,
+	redact,
+} from '../../shared';
+
+/** Zapier retries a throttled step itself; this is the delay when the server names none. */
+const DEFAULT_THROTTLE_SECONDS = 60;
+
+/** Maps a core field path (`text.body`) to the Zapier field label the user actually sees. */
+export type FieldLabels = Record<string, string>;
+
+function isZapierError(error: unknown): boolean {
+	const name = (error as { name?: unknown } | null)?.name;
+	return (
+		typeof name === 'string' &&
+		[
+			'AppError',
+			'ThrottledError',
+			'ExpiredAuthError',
+			'RefreshAuthError',
+			'HaltedError',
+			'ResponseError',
+			'CheckError',
+		].includes(name)
+	);
+}
+
+/** Connection fields (ConfigurationError.field) as the user sees them in Zapier. */
+const CONNECTION_LABELS: FieldLabels = {
+	apiKey: 'API Key',
+	environment: 'Environment',
+	baseUrl: 'Base URL',
+};
+
+function labelled(error: ValidationError | ConfigurationError, labels: FieldLabels): string {
+	const field = error.field;
+	const label =
+		typeof field === 'string'
+			? (labels[field] ?? labels[field.replace(/\[\d+\]/g, '')])
+			: undefined;
+	return label ? `${label} (${String(field)}): ${error.message}` : error.message;
+}
+
+function sentNotice(error: IntelliPortalError): string {
+	// The core already says so for an ambiguous POST failure; do not repeat it.
+	if (error.mayHaveBeenSent && /may have been processed/.test(error.message)) {
+		return 'Check IntelliPortal before replaying this step, or the recipient may get the message twice.';
+	}
+	return error.mayHaveBeenSent
+		? 'The request may already have been processed by IntelliPortal (for a message: it may have been sent). Check before replaying this step, or the recipient may get it twice.'
+		: 'Nothing was sent or changed in IntelliPortal, so replaying this step is safe.';
+}
+
+/** "first. second" without doubled or missing full stops. */
+function sentence(first: string, second: string): string {
+	const head = first.trim();
+	return /[.!?]$/.test(head) ? `${head} ${second}` : `${head}. ${second}`;
+}
+
+function throttleSeconds(ms: number | undefined): number {
+	return typeof ms === 'number' && ms > 0 ? Math.ceil(ms / 1000) : DEFAULT_THROTTLE_SECONDS;
+}
+
+/**
+ * Translate anything the core throws into the Zapier error that makes Zapier do the right thing:
+ * ThrottledError (Zapier retries later, nothing lost), ExpiredAuthError (user is asked to
+ * reconnect), AppError with the server's message/code/status (shown on the step, Zap halts).
+ */
+export function toZapierError(
+	z: ZObject,
+	error: unknown,
+	secrets: string[] = [],
+	labels: FieldLabels = {},
+): Error {
+	if (isZapierError(error)) return error as Error;
+	const clean = (text: string) => redact(text, secrets);
+
+	if (error instanceof RateLimitError) {
+		const seconds = throttleSeconds(error.retryAfterMs);
+		return new z.errors.ThrottledError(
+			clean(
+				sentence(
+					`IntelliPortal rate limit reached. ${error.message}`,
+					`Zapier will retry this step in ${seconds} s.`,
+				),
+			),
+			seconds,
+		);
+	}
+	if (error instanceof ServerError && error.retryAfterMs !== undefined && !error.mayHaveBeenSent) {
+		// 503 + Retry-After longer than this step may wait: the server refused the work, nothing was processed.
+		const seconds = throttleSeconds(error.retryAfterMs);
+		return new z.errors.ThrottledError(
+			clean(
+				sentence(
+					`IntelliPortal is temporarily unavailable. ${error.message}`,
+					`Zapier will retry this step in ${seconds} s.`,
+				),
+			),
+			seconds,
+		);
+	}
+	if (error instanceof AuthenticationError) {
+		if (error.httpStatus === 403) {
+			return new z.errors.Error(
+				clean(
+					sentence(error.message, 'Use an IntelliPortal API key that has access to this resource.'),
+				),
+				error.code,
+				403,
+			);
+		}
+		return new z.errors.ExpiredAuthError(
+			clean(
+				sentence(
+					error.message,
+					'Reconnect your IntelliPortal account in Zapier with a valid API key.',
+				),
+			),
+		);
+	}
+	if (error instanceof ValidationError) {
+		return new z.errors.Error(clean(labelled(error, labels)), error.code, error.httpStatus ?? 400);
+	}
+	if (error instanceof NotFoundError || error instanceof ConflictError) {
+		return new z.errors.Error(clean(error.message), error.code, error.httpStatus);
+	}
+	if (error instanceof ServerError || error instanceof NetworkError) {
+		return new z.errors.Error(
+			clean(sentence(error.message, sentNotice(error))),
+			error.code,
+			error.httpStatus,
+		);
+	}
+	if (error instanceof ConfigurationError) {
+		return new z.errors.Error(
+			clean(
+				sentence(
+					labelled(error, CONNECTION_LABELS),
+					'Check the IntelliPortal connection settings in Zapier.',
+				),
+			),
+			error.code,
+		);
+	}
+	if (error instanceof IntelliPortalError) {
+		return new z.errors.Error(clean(error.message), error.code, error.httpStatus);
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new z.errors.Error(clean(message), 'unexpected_error');
+}
+
+export type Perform<T> = (z: ZObject, bundle: Bundle) => Promise<T>;
+
+/** Wrap a perform so every failure leaves through toZapierError, with the key redacted. */
+export function handled<T>(perform: Perform<T>, labels: FieldLabels = {}): Perform<T> {
+	return async (z, bundle) => {
+		try {
+			return await perform(z, bundle);
+		} catch (error) {
+			const secrets = [String(bundle.authData?.apiKey ?? '')];
+			throw toZapierError(z, error, secrets, labels);
+		}
+	};
+}

@@ -1,0 +1,36 @@
+import type { Bundle, ZObject } from 'zapier-platform-core';
+
+import { createClient } from '../client';
+import { handled } from '../errors';
+import { clientOutputFields, clientSample } from '../samples';
+
+/** Page size for the dropdown; Zapier asks for the next page (bundle.meta.page + 1) on scroll. */
+export const DROPDOWN_PAGE_SIZE = 50;
+
+const perform = handled(async (z: ZObject, bundle: Bundle) => {
+	const client = createClient(z, bundle);
+	const page = Number.isInteger(bundle.meta?.page) && bundle.meta.page > 0 ? bundle.meta.page : 0;
+	const result = await client.listClients({
+		limit: DROPDOWN_PAGE_SIZE,
+		offset: page * DROPDOWN_PAGE_SIZE,
+	});
+	return result.items;
+});
+
+/** Hidden trigger that feeds the "Client" dropdown of the creates (`list_clients.id.business_name`). */
+export default {
+	key: 'list_clients',
+	noun: 'Client',
+	display: {
+		label: 'List Clients',
+		description: 'Lists onboarded clients for the Client dropdown.',
+		hidden: true,
+	},
+	operation: {
+		type: 'polling' as const,
+		canPaginate: true,
+		perform,
+		sample: clientSample,
+		outputFields: clientOutputFields,
+	},
+};

@@ -1,0 +1,149 @@
+import type { HttpResponse, ZObject } from 'zapier-platform-core';
+
+import {
+	TransportFailure,
+	type Transport,
+	type TransportRequest,
+	type TransportResponse,
+} from '../../shared';
+
+/**
+ * Socket error codes that prove the request never reached the server (nothing was sent), so the
+ * core may safely retry even a POST. Everything else without an HTTP response is ambiguous.
+ */
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EADDRNOTAVAIL',
+	'ERR_INVALID_URL',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+]);
+
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+interface LowLevelError {
+	name?: unknown;
+	type?: unknown;
+	code?: unknown;
+	errno?: unknown;
+	message?: unknown;
+}
+
+/**
+ * Map a rejection of `z.request` (node-fetch `FetchError`, abort, socket error) onto the core's
+ * failure phases. Only the error code and a fixed description are kept: the original message
+ * may quote request details, and this error travels into user-visible Zapier messages.
+ */
+export function toTransportFailure(error: unknown, timeoutMs?: number): TransportFailure {
+	if (error instanceof TransportFailure) return error;
+	const err = (typeof error === 'object' && error !== null ? error : {}) as LowLevelError;
+	const code =
+		typeof err.code === 'string' ? err.code : typeof err.errno === 'string' ? err.errno : undefined;
+	if (
+		err.type === 'request-timeout' ||
+		err.name === 'AbortError' ||
+		(code && TIMEOUT_CODES.has(code))
+	) {
+		return new TransportFailure(
+			timeoutMs ? `no response within ${timeoutMs} ms` : 'no response in time',
+			{
+				phase: 'timeout',
+				code: code ?? 'ETIMEDOUT',
+			},
+		);
+	}
+	if (code && NOT_SENT_CODES.has(code)) {
+		return new TransportFailure(`connection failed (${code})`, {
+			phase: 'connect',
+			code,
+		});
+	}
+	return new TransportFailure(`connection lost before the response${code ? ` (${code})` : ''}`, {
+		phase: 'response',
+		code,
+	});
+}
+
+function parseBody(content: string, contentType: string | undefined): unknown {
+	if (content === '') return undefined;
+	const looksJson = /\bjson\b/i.test(contentType ?? '') || /^\s*[[{"]/.test(content);
+	if (!looksJson) return content;
+	try {
+		return JSON.parse(content) as unknown;
+	} catch {
+		return content;
+	}
+}
+
+function headersOf(response: HttpResponse): Record<string, string | undefined> {
+	const out: Record<string, string | undefined> = {};
+	const raw = response.headers as unknown as {
+		forEach?: (cb: (v: string, k: string) => void) => void;
+	};
+	if (raw && typeof raw.forEach === 'function') {
+		raw.forEach((value, key) => {
+			out[key.toLowerCase()] = value;
+		});
+	}
+	return out;
+}
+
+/**
+ * The core's Transport on top of `z.request`, so every call shows up in Zapier's HTTP log with
+ * Zapier's secret censoring (the API key lives in `bundle.authData` and is scrubbed there).
+ *
+ * - `skipThrowForStatus`: every HTTP status resolves; the core decides what it means.
+ * - `throwForThrottlingEarly: false`: a 429 reaches the core (which honours Retry-After and then
+ *   raises RateLimitError, mapped to `z.errors.ThrottledError` by errors.ts) instead of Zapier
+ *   throwing its own generic throttling error.
+ * - `merge: false`: no request-template merge and no `{{curly}}` processing, so a message body
+ *   containing `{{...}}` is sent verbatim.
+ */
+export function createZapierTransport(z: ZObject): Transport {
+	return {
+		async request(req: TransportRequest): Promise<TransportResponse> {
+			const headers: Record<string, string> = { ...req.headers };
+			const hasBody = req.body !== undefined;
+			if (hasBody && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+				headers['Content-Type'] = 'application/json';
+			}
+			if (!Object.keys(headers).some((h) => h.toLowerCase() === 'accept')) {
+				headers.Accept = 'application/json';
+			}
+			let response: HttpResponse;
+			try {
+				response = await z.request({
+					url: req.url,
+					method: req.method,
+					headers,
+					body: hasBody ? JSON.stringify(req.body) : undefined,
+					timeout: req.timeoutMs,
+					skipThrowForStatus: true,
+					throwForThrottlingEarly: false,
+					merge: false,
+				} as Parameters<ZObject['request']>[0]);
+			} catch (error) {
+				throw toTransportFailure(error, req.timeoutMs);
+			}
+			const responseHeaders = headersOf(response);
+			return {
+				status: response.status,
+				headers: responseHeaders,
+				body: parseBody(response.content ?? '', responseHeaders['content-type']),
+			};
+		},
+		sleep(ms: number): Promise<void> {
+			return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+		},
+		now(): number {
+			return Date.now();
+		},
+	};
+}
