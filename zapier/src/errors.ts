@@ -48,7 +48,12 @@ function labelled(error: ValidationError | ConfigurationError, labels: FieldLabe
 		typeof field === 'string'
 			? (labels[field] ?? labels[field.replace(/\[\d+\]/g, '')])
 			: undefined;
-	return label ? `${label} (${String(field)}): ${error.message}` : error.message;
+	if (!label || typeof field !== 'string') return error.message;
+	// "text.body: is required" → "Message Text (text.body): is required"
+	const rest = error.message.startsWith(`${field}: `)
+		? error.message.slice(field.length + 2)
+		: error.message;
+	return `${label} (${field}): ${rest}`;
 }
 
 function sentNotice(error: IntelliPortalError): string {
