@@ -10,8 +10,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import zapier from 'zapier-platform-core';
+
+import { startEmulator } from '../../emulator';
 import App from '../../zapier/src';
-import { createAppHandler } from './helpers';
+import { API_KEY, createAppHandler } from './helpers';
 
 const ROOT = join(__dirname, '..', '..');
 const ZAPIER_DIR = join(ROOT, 'zapier');
@@ -131,4 +134,27 @@ describe('zapier validate (offline)', () => {
 			output: expect.stringContaining('structurally sound'),
 		});
 	}, 120_000);
+
+	it('the built entry point (zapier/index.js → lib) is the same app and works against the emulator', async () => {
+		// built by the test above (same file, run in order)
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const built = require(join(ZAPIER_DIR, 'index.js')) as typeof App;
+		expect(Object.keys(built.triggers)).toEqual(Object.keys(App.triggers));
+		expect(Object.keys(built.creates)).toEqual(Object.keys(App.creates));
+		expect(Object.keys(built.searches)).toEqual(Object.keys(App.searches));
+		expect(built.version).toBe(App.version);
+		const emu = await startEmulator({ seedClients: 3 });
+		try {
+			const result = (await zapier.createAppTester(built)(
+				built.triggers.list_clients.operation.perform,
+				{
+					authData: { apiKey: API_KEY, environment: 'custom', baseUrl: emu.baseUrl },
+					meta: { page: 0 },
+				},
+			)) as unknown as Array<{ id: string }>;
+			expect(result.map((c) => c.id)).toEqual(emu.admin.clients().map((c) => c.id));
+		} finally {
+			await emu.stop();
+		}
+	});
 });
