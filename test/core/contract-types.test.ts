@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+describe('contract and generated types', () => {
+	it('shared/generated/openapi.ts is exactly what `npm run generate:types` produces from shared/openapi.json', () => {
+		// openapi-typescript is ESM-only, so run its CLI (the same one the npm script runs) in a child.
+		const dir = mkdtempSync(join(tmpdir(), 'ip-types-'));
+		try {
+			const out = join(dir, 'openapi.ts');
+			const cli = join(root, 'node_modules/openapi-typescript/bin/cli.js');
+			execFileSync(process.execPath, [cli, join(root, 'shared/openapi.json'), '-o', out], {
+				stdio: 'pipe',
+			});
+			expect(readFileSync(join(root, 'shared/generated/openapi.ts'), 'utf8')).toBe(
+				readFileSync(out, 'utf8'),
+			);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	const upstream = join(root, '..', 'shared', 'intelliportal-openapi.json');
+	(existsSync(upstream) ? it : it.skip)(
+		'shared/openapi.json equals the read-only upstream contract',
+		() => {
+			expect(JSON.parse(readFileSync(join(root, 'shared/openapi.json'), 'utf8'))).toEqual(
+				JSON.parse(readFileSync(upstream, 'utf8')),
+			);
+		},
+	);
+});
