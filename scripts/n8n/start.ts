@@ -207,6 +207,26 @@ export interface NodeRun {
 	[key: string]: unknown;
 }
 
+export interface PublicationStatus {
+	status: 'in_progress' | 'not_published' | 'published' | 'partial' | 'failed';
+	liveVersionId: string | null;
+	pendingVersionId: string | null;
+	triggers: Array<{ nodeId: string; status: string; errorMessage?: string | null }>;
+}
+
+export class N8nActivationError extends Error {
+	constructor(
+		readonly workflowId: string,
+		readonly publication: PublicationStatus,
+		readonly reasons: string[],
+	) {
+		super(
+			`workflow ${workflowId} could not be activated (${publication.status}): ${reasons.join('; ') || 'no reason given'}`,
+		);
+		this.name = 'N8nActivationError';
+	}
+}
+
 export class N8nHttpError extends Error {
 	constructor(
 		readonly method: string,
@@ -411,14 +431,52 @@ export class N8nInstance {
 		return await this.request('GET', `/api/v1/workflows/${id}`);
 	}
 
-	/** Activates (publishes) a workflow: n8n registers its triggers' webhooks. */
-	async activate(id: string): Promise<void> {
-		await this.request('POST', `/api/v1/workflows/${id}/activate`);
+	/**
+	 * Publication state of a workflow (internal REST). n8n 2.41 publishes asynchronously through an
+	 * outbox: the activate/deactivate call returns before the triggers are set up or torn down.
+	 */
+	async publicationStatus(id: string): Promise<PublicationStatus> {
+		return await this.request('GET', `/rest/workflows/${id}/publication-status`);
 	}
 
-	/** Deactivates a workflow: n8n deletes its triggers' webhooks. */
-	async deactivate(id: string): Promise<void> {
+	/**
+	 * Activates (publishes) a workflow and waits until n8n has set up its triggers (for our
+	 * trigger: registered the webhook at the API). Throws with n8n's message when a trigger failed.
+	 */
+	async activate(id: string, timeoutMs = 30_000): Promise<PublicationStatus> {
+		await this.request('POST', `/api/v1/workflows/${id}/activate`);
+		const status = await this.waitForPublication(id, (s) => s.status !== 'in_progress', timeoutMs);
+		if (status.status !== 'published') {
+			const reasons = status.triggers
+				.filter((t) => t.status === 'failed')
+				.map((t) => t.errorMessage ?? 'unknown error');
+			throw new N8nActivationError(id, status, reasons);
+		}
+		return status;
+	}
+
+	/** Deactivates (unpublishes) a workflow and waits until n8n has removed its triggers. */
+	async deactivate(id: string, timeoutMs = 30_000): Promise<PublicationStatus> {
 		await this.request('POST', `/api/v1/workflows/${id}/deactivate`);
+		return await this.waitForPublication(id, (s) => s.status === 'not_published', timeoutMs);
+	}
+
+	private async waitForPublication(
+		id: string,
+		done: (status: PublicationStatus) => boolean,
+		timeoutMs: number,
+	): Promise<PublicationStatus> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const status = await this.publicationStatus(id);
+			if (done(status)) return status;
+			if (Date.now() > deadline) {
+				throw new Error(
+					`workflow ${id}: publication did not settle within ${timeoutMs} ms (last: ${JSON.stringify(status)})`,
+				);
+			}
+			await sleep(100);
+		}
 	}
 
 	/**
@@ -500,16 +558,25 @@ export class N8nInstance {
 	 * Stops n8n: SIGTERM to its process group (n8n and its task runner), SIGKILL after a bound,
 	 * then removes the temp user folder.
 	 */
+	/** True when the process exited within `ms` (the timer is cleared either way). */
+	private async waitForExit(ms: number): Promise<boolean> {
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<boolean>((resolveTimeout) => {
+			timer = setTimeout(() => resolveTimeout(false), ms);
+		});
+		try {
+			return await Promise.race([this.exitPromise.then(() => true), timeout]);
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
 	async stop(timeoutMs = 20_000): Promise<void> {
 		if (!this.exited) {
 			signalGroup(this.pid, 'SIGTERM');
-			const timedOut = await Promise.race([
-				this.exitPromise.then(() => false),
-				sleep(timeoutMs).then(() => true),
-			]);
-			if (timedOut) {
+			if (!(await this.waitForExit(timeoutMs))) {
 				signalGroup(this.pid, 'SIGKILL');
-				await Promise.race([this.exitPromise, sleep(5000)]);
+				await this.waitForExit(5000);
 			}
 		}
 		// The task runner may outlive its parent for a moment; make sure the group is gone.
