@@ -1,0 +1,214 @@
+import {
+	ValidationError,
+	appendSecret,
+	constantTimeEqual,
+	isSameWebhookUrl,
+	parseWebhookEvent,
+	planSubscribe,
+	planUnsubscribe,
+	planWebhookActivation,
+	planWebhookDeactivation,
+	tryParseWebhookEvent,
+	verifySecret,
+} from '../../shared';
+
+const event = {
+	id: 'evt_1',
+	type: 'message.delivered',
+	created_at: '2026-11-25T06:00:00Z',
+	data: {
+		message_id: 'msg_1',
+		client_ref: 'c1',
+		to: '+1',
+		channel: 'whatsapp',
+		status: 'delivered',
+	},
+};
+
+function fieldOf(body: unknown, options?: { maxBytes?: number }): string | undefined {
+	try {
+		parseWebhookEvent(body, options);
+	} catch (error) {
+		expect(error).toBeInstanceOf(ValidationError);
+		return (error as ValidationError).field;
+	}
+	return undefined;
+}
+
+describe('parseWebhookEvent', () => {
+	it('parses objects and JSON text', () => {
+		expect(parseWebhookEvent(event)).toEqual(event);
+		expect(parseWebhookEvent(JSON.stringify(event))).toEqual(event);
+		const onboarded = { ...event, type: 'client.onboarded', data: { client: { id: 'cl_1' } } };
+		expect(parseWebhookEvent(onboarded).type).toBe('client.onboarded');
+	});
+
+	it('drops prototype-polluting keys', () => {
+		const parsed = parseWebhookEvent(
+			'{"id":"e","type":"message.sent","created_at":"2026-01-01T00:00:00Z","data":{"message_id":"m","__proto__":{"p":1}}}',
+		);
+		expect(Object.prototype.hasOwnProperty.call(parsed.data, '__proto__')).toBe(false);
+		expect(({} as Record<string, unknown>).p).toBeUndefined();
+	});
+
+	it.each([
+		['{not json', 'body'],
+		[[event], 'body'],
+		[null, 'body'],
+		[{ ...event, id: '' }, 'id'],
+		[{ ...event, type: undefined }, 'type'],
+		[{ ...event, type: 'message.exploded' }, 'type'],
+		[{ ...event, created_at: 'yesterday' }, 'created_at'],
+		[{ ...event, data: 'x' }, 'data'],
+		[{ ...event, data: {} }, 'data.message_id'],
+		[{ ...event, type: 'client.onboarded', data: {} }, 'data.client'],
+	])('rejects %j (field %s)', (body, field) => {
+		expect(fieldOf(body)).toBe(field);
+	});
+
+	it('rejects oversized bodies', () => {
+		expect(
+			fieldOf({ ...event, data: { ...event.data, pad: 'x'.repeat(2000) } }, { maxBytes: 1000 }),
+		).toBe('body');
+		expect(fieldOf('x'.repeat(2000), { maxBytes: 1000 })).toBe('body');
+	});
+
+	it('tryParseWebhookEvent never throws', () => {
+		expect(tryParseWebhookEvent(event)).toEqual({ ok: true, event, events: [event] });
+		expect(tryParseWebhookEvent('nope')).toEqual({
+			ok: false,
+			error: expect.stringMatching(/not valid JSON/),
+		});
+	});
+});
+
+describe('webhook ownership', () => {
+	const ours = 'https://n8n.example.com/webhook/abc';
+	const foreign = { url: 'https://crm.example.com/hooks?token=SECRET', events: ['message.sent'] };
+
+	it('compares URLs normalised', () => {
+		expect(isSameWebhookUrl('HTTPS://N8N.example.com:443/webhook/abc/', ours)).toBe(true);
+		expect(isSameWebhookUrl('https://n8n.example.com/webhook/abd', ours)).toBe(false);
+		expect(isSameWebhookUrl(null, ours)).toBe(false);
+	});
+
+	it('activation: none / update / refuse / replace', () => {
+		expect(
+			planWebhookActivation({
+				current: { url: ours, events: ['message.sent'] },
+				ourUrl: ours,
+				events: ['message.sent'],
+			}),
+		).toEqual({ action: 'none' });
+		expect(
+			planWebhookActivation({
+				current: { url: ours, events: ['message.sent'] },
+				ourUrl: ours,
+				events: ['message.read'],
+			}),
+		).toEqual({
+			action: 'update',
+			update: { url: ours, events: ['message.read'] },
+		});
+		expect(
+			planWebhookActivation({
+				current: { url: null, events: [] },
+				ourUrl: ours,
+				events: ['message.read'],
+			}),
+		).toEqual({
+			action: 'update',
+			update: { url: ours, events: ['message.read'] },
+			previous: { url: null, events: [] },
+		});
+		const refused = planWebhookActivation({
+			current: foreign,
+			ourUrl: ours,
+			events: ['message.read'],
+		});
+		expect(refused.action).toBe('refuse');
+		if (refused.action === 'refuse') {
+			expect(refused.message).toMatch(/crm\.example\.com/);
+			expect(refused.message).not.toContain('SECRET');
+		}
+		expect(
+			planWebhookActivation({
+				current: foreign,
+				ourUrl: ours,
+				events: ['message.read'],
+				replaceExisting: true,
+			}),
+		).toEqual({
+			action: 'update',
+			update: { url: ours, events: ['message.read'] },
+			previous: foreign,
+		});
+	});
+
+	it('deactivation restores the previous config, turns events off, or leaves a foreign URL alone', () => {
+		expect(
+			planWebhookDeactivation({
+				current: { url: ours, events: ['message.read'] },
+				ourUrl: ours,
+				previous: foreign,
+			}),
+		).toEqual({
+			action: 'update',
+			update: { url: foreign.url, events: foreign.events },
+			restores: 'previous',
+		});
+		expect(
+			planWebhookDeactivation({
+				current: { url: ours, events: ['message.read'] },
+				ourUrl: ours,
+				previous: null,
+			}),
+		).toEqual({
+			action: 'update',
+			update: { events: [] },
+			restores: 'nothing',
+		});
+		expect(planWebhookDeactivation({ current: foreign, ourUrl: ours, previous: null }).action).toBe(
+			'none',
+		);
+	});
+
+	it('Zapier-style subscribe/unsubscribe', () => {
+		expect(planSubscribe(foreign, { url: ours, events: ['message.read'] })).toMatchObject({
+			action: 'refuse',
+		});
+		expect(
+			planSubscribe(foreign, { url: ours, events: ['message.read'], replaceExisting: true }),
+		).toEqual({
+			action: 'subscribe',
+			update: { url: ours, events: ['message.read'] },
+			previous: foreign,
+		});
+		expect(
+			planUnsubscribe({ url: ours, events: ['message.read'] }, { url: ours, previous: foreign }),
+		).toEqual({
+			action: 'restore',
+			update: { url: foreign.url, events: foreign.events },
+		});
+		expect(planUnsubscribe(foreign, { url: ours, previous: null }).action).toBe('leave');
+	});
+});
+
+describe('shared secret', () => {
+	it('appends and verifies in constant time', () => {
+		const url = appendSecret('https://n8n.example.com/webhook/abc', 's3cr&t');
+		expect(url).toBe('https://n8n.example.com/webhook/abc?ip_secret=s3cr%26t');
+		expect(appendSecret('https://x.example.com/h?a=1', 'k')).toBe(
+			'https://x.example.com/h?a=1&ip_secret=k',
+		);
+		expect(verifySecret(url, 's3cr&t')).toBe(true);
+		expect(verifySecret('ip_secret=s3cr%26t', 's3cr&t')).toBe(true);
+		expect(verifySecret({ ip_secret: 's3cr&t' }, 's3cr&t')).toBe(true);
+		expect(verifySecret(url, 's3cr&u')).toBe(false);
+		expect(verifySecret('https://x.example.com/h', 's3cr&t')).toBe(false);
+		expect(verifySecret({ ip_secret: 's3cr&t' }, '')).toBe(false);
+		expect(constantTimeEqual('abc', 'abc')).toBe(true);
+		expect(constantTimeEqual('abc', 'abcd')).toBe(false);
+		expect(constantTimeEqual('', '')).toBe(true);
+	});
+});
