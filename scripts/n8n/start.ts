@@ -655,7 +655,7 @@ export function harnessEnv(port: number, userFolder: string, brokerPort: number)
 }
 
 /** Starts n8n and waits until it is ready. Installs the pinned n8n first if needed. */
-export async function startN8n(options: StartOptions = {}): Promise<N8nInstance> {
+export async function startN8n(options: StartOptions = {}, retried = false): Promise<N8nInstance> {
 	const home = installN8n();
 	const major = Number(process.versions.node.split('.')[0]);
 	if (major < 24) {
@@ -701,6 +701,11 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		await instance.waitUntilReady(options.startTimeoutMs ?? 180_000);
 	} catch (error) {
 		await instance.stop();
+		// A free port picked here can be taken by someone else before n8n binds it: retry once.
+		const autoPorts = !(options.port && options.port > 0);
+		if (autoPorts && !retried && /EADDRINUSE/.test(instance.logs())) {
+			return await startN8n(options, true);
+		}
 		throw error;
 	}
 	return instance;

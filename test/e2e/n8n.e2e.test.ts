@@ -29,7 +29,6 @@ const ACTION_TYPE = 'n8n-nodes-intelliportal.intelliPortal';
 
 const skip = process.env.IP_SKIP_E2E === '1' && !isN8nInstalled();
 if (skip) {
-	// eslint-disable-next-line no-console
 	console.warn(
 		'test/e2e skipped: IP_SKIP_E2E=1 and n8n is not installed (run scripts/n8n/install.sh to enable it)',
 	);
