@@ -6,6 +6,8 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.dev.json', isolatedModules: true }],
 	},
+	// Sources are TypeScript: never let a stray compiled .js beside a .ts shadow it.
+	moduleFileExtensions: ['ts', 'js', 'json'],
 	testTimeout: 30000,
 	// Integration suites start servers on random loopback ports; two workers fit the 2-core machine.
 	maxWorkers: 2,
