@@ -129,9 +129,14 @@ export function isSameWebhookUrl(
 	return normaliseWebhookUrl(a) === normaliseWebhookUrl(b);
 }
 
-/** Host of a URL, for messages that must not show a foreign URL's path or query (may hold a token). */
-function hostOf(url: string): string {
-	return parseHttpUrl(url)?.host ?? 'another address';
+/**
+ * A foreign webhook URL as shown in messages: scheme, host, port and path, without user info,
+ * query or fragment (those may carry a token).
+ */
+function displayUrl(url: string): string {
+	const p = parseHttpUrl(url);
+	if (!p) return 'another address';
+	return `${p.scheme}://${p.host}${p.port ? `:${p.port}` : ''}${p.path}${p.query ? '?…' : ''}`;
 }
 
 function sameEvents(a: readonly string[], b: readonly string[]): boolean {
@@ -179,7 +184,7 @@ export function planWebhookActivation(input: {
 	}
 	const previous: WebhookConfig = { url: current.url ?? null, events: [...(current.events ?? [])] };
 	if (!isActive(current) || input.replaceExisting) return { action: 'update', update, previous };
-	const reason = `The IntelliPortal account's webhook already points to ${hostOf(current.url as string)} (${current.events.length} event(s)); IntelliPortal allows one webhook URL per account.`;
+	const reason = `The IntelliPortal account's webhook already points to ${displayUrl(current.url as string)} (${current.events.length} event(s)); IntelliPortal allows one webhook URL per account.`;
 	return { action: 'refuse', message: reason, reason, previous };
 }
 
