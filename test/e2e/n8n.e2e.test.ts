@@ -319,6 +319,10 @@ describeE2e('IntelliPortal package in a real n8n', () => {
 			expect(puts).toHaveLength(1);
 			expect(puts[0].authorization).toBe(`Bearer ${API_KEY}`);
 			const registered = (puts[0].body as { url: string }).url;
+			const subscribed = (triggerNode?.parameters as { events: string[] }).events;
+			expect([...((puts[0].body as { events?: string[] }).events ?? [])].sort()).toEqual(
+				[...subscribed].sort(),
+			);
 			expect(withoutQuery(registered)).toBe(webhookUrl);
 			expect(emulator.admin.webhookConfig().url).toBe(registered);
 			webhookUrl = registered;
