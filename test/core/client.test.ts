@@ -248,6 +248,34 @@ describe('retry policy', () => {
 		expect(transport.sleeps).toEqual([3000]);
 	});
 
+	it('an HTTP-date Retry-After is measured on the host clock', async () => {
+		const transport = new FakeTransport([]);
+		const at = new Date(transport.clock + 4000).toUTCString();
+		transport.script.push({ status: 429, headers: { 'Retry-After': at } }, accepted);
+		const client = new IntelliPortalClient({ apiKey: KEY, baseUrl: BASE, transport });
+		await client.sendMessage(message);
+		// toUTCString has second precision: the wait is 4 s minus the sub-second part of the clock.
+		expect(transport.sleeps).toHaveLength(1);
+		expect(transport.sleeps[0]).toBeGreaterThan(3000);
+		expect(transport.sleeps[0]).toBeLessThanOrEqual(4000);
+	});
+
+	it('passes the per-request timeout and the client name to the transport', async () => {
+		const transport = new FakeTransport([accepted]);
+		const client = new IntelliPortalClient({
+			apiKey: KEY,
+			baseUrl: BASE,
+			transport,
+			timeoutMs: 1234,
+			clientName: 'n8n-nodes-intelliportal/0.1.0',
+		});
+		await client.sendMessage(message);
+		expect(transport.requests[0].timeoutMs).toBe(1234);
+		expect(transport.requests[0].headers['X-IntelliPortal-Client']).toBe(
+			'n8n-nodes-intelliportal/0.1.0',
+		);
+	});
+
 	it('4xx are never retried', async () => {
 		const { transport, client } = setup([{ status: 409 }]);
 		await expect(

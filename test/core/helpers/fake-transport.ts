@@ -14,7 +14,7 @@ export class FakeTransport implements Transport {
 	clock = 1_700_000_000_000;
 	authenticates?: boolean;
 
-	constructor(private readonly script: Scripted[] = [{ status: 200, body: {} }]) {}
+	constructor(readonly script: Scripted[] = [{ status: 200, body: {} }]) {}
 
 	async request(req: TransportRequest): Promise<TransportResponse> {
 		this.requests.push(structuredClone(req));
