@@ -343,7 +343,9 @@ class Emulator {
 		this.events.push(event);
 		this.counters.webhooks.events++;
 		const { url, events } = this.webhook;
-		if (url && (events.length === 0 || events.includes(type))) this.dispatcher.deliver(event, url);
+		// An empty list delivers nothing (see updateWebhook): the only way the contract's PUT can
+		// switch deliveries off, since it cannot clear the URL.
+		if (url && events.includes(type)) this.dispatcher.deliver(event, url);
 		return event;
 	}
 
@@ -831,7 +833,9 @@ class Emulator {
 		});
 		if (issues.length > 0) throw validationError(issues);
 		if (body.url !== undefined) this.webhook.url = body.url as string;
-		if (events !== undefined) this.webhook.events = [...new Set(events)];
+		// Decided with the core (shared/webhooks.ts, docs/ARCHITECTURE.md): `events` left out
+		// means every event, `events: []` means none (deliveries off, URL kept).
+		this.webhook.events = events === undefined ? [...EVENT_TYPES] : [...new Set(events)];
 		return { status: 200, body: { ...this.webhook, events: [...this.webhook.events] } };
 	}
 

@@ -67,6 +67,8 @@ export interface ListAllClientsOptions {
 /**
  * ASSUMPTION (GET/PUT /webhooks 200 have no schema): one webhook per account,
  * `{ url: string | null, events: string[] }`; `url` null when none is configured.
+ * `events: []` means deliveries are off (the contract's PUT cannot clear the URL); a PUT without
+ * `events` subscribes the URL to every event. The emulator implements exactly this.
  */
 export interface WebhookConfig {
 	url: string | null;

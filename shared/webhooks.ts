@@ -146,12 +146,14 @@ function sameEvents(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * A configured URL counts as in use whatever its events: the contract does not say whether an
- * empty `events` list means "all events" (the emulator's reading) or "none", so a foreign URL is
- * never replaced silently under either reading.
+ * Decided here for the whole project (the contract is silent): `events: []` means deliveries are
+ * off — it is the only way the contract's PUT can stop deliveries, since it cannot clear the URL —
+ * and a PUT without `events` subscribes the URL to every event. So a configuration is in use only
+ * when it has a URL and at least one event; a URL left behind with no events (e.g. by a trigger
+ * that stopped) may be taken over without "replace existing".
  */
 function isActive(config: WebhookConfig): boolean {
-	return typeof config.url === 'string' && config.url.trim() !== '';
+	return typeof config.url === 'string' && config.url.trim() !== '' && config.events.length > 0;
 }
 
 export type WebhookActivationPlan =
@@ -194,11 +196,8 @@ export type WebhookDeactivationPlan =
 
 /**
  * What to do when we stop: only touch the webhook while it is still ours. Restore `previous` when
- * it had a URL; otherwise send `events: []`. The contract cannot clear the URL (PUT /webhooks
- * takes `url` as a URI string only) and is silent on what an empty list means: a server that reads
- * it as "none" stops deliveries; one that reads it as "all" (the emulator) keeps delivering to our
- * now inactive URL, which answers 404, exactly as if nothing had been sent. Either way no foreign
- * configuration is touched.
+ * it had a URL; otherwise send `events: []`, which switches deliveries off (see isActive: the
+ * contract cannot clear the URL). No foreign configuration is ever touched.
  */
 export function planWebhookDeactivation(input: {
 	current: WebhookConfig;

@@ -145,6 +145,21 @@ describe('webhook ownership', () => {
 		});
 	});
 
+	it('a URL whose events are off ([]) is not in use: it may be taken over without replaceExisting', () => {
+		const leftOver = { url: 'https://n8n.example.com/webhook/old', events: [] };
+		expect(
+			planWebhookActivation({ current: leftOver, ourUrl: ours, events: ['message.read'] }),
+		).toEqual({
+			action: 'update',
+			update: { url: ours, events: ['message.read'] },
+			previous: leftOver,
+		});
+		const live = { url: 'https://n8n.example.com/webhook/old', events: ['message.sent'] };
+		expect(
+			planWebhookActivation({ current: live, ourUrl: ours, events: ['message.read'] }).action,
+		).toBe('refuse');
+	});
+
 	it('deactivation restores the previous config, turns events off, or leaves a foreign URL alone', () => {
 		expect(
 			planWebhookDeactivation({

@@ -1,4 +1,5 @@
 import { startEmulator, FAILING_RECIPIENT } from '../../emulator';
+import { EVENT_TYPES } from '../../emulator/types';
 import type { RunningEmulator } from '../../emulator';
 import { KEY, call, startReceiver } from './helpers';
 import type { Reply } from './helpers';
@@ -118,9 +119,12 @@ describe('routes: happy paths', () => {
 			events: ['message.read', 'client.onboarded'],
 		});
 		expect((await call(emu.baseUrl, 'GET', '/webhooks')).body).toEqual(put.body);
-		// a field left out keeps its value
+		// the URL left out keeps its value; `events: []` switches deliveries off
 		const eventsOnly = await call(emu.baseUrl, 'PUT', '/webhooks', { events: [] });
 		expect(eventsOnly.body).toEqual({ url: 'http://127.0.0.1:9/hook', events: [] });
+		// a URL without `events` subscribes to every event
+		const urlOnly = await call(emu.baseUrl, 'PUT', '/webhooks', { url: 'http://127.0.0.1:9/h2' });
+		expect(urlOnly.body.events).toEqual([...EVENT_TYPES]);
 	});
 });
 
@@ -381,6 +385,22 @@ describe('rate limit and faults', () => {
 });
 
 describe('webhooks and status progression', () => {
+	test('events: [] delivers nothing (how a trigger that stops switches deliveries off)', async () => {
+		const rx = await startReceiver();
+		try {
+			emu.admin.config({ statusStepMs: 5 });
+			await call(emu.baseUrl, 'PUT', '/webhooks', { url: rx.url, events: [] });
+			await call(emu.baseUrl, 'POST', '/messages/send', text);
+			emu.admin.emitEvent('message.received', {});
+			await new Promise((r) => setTimeout(r, 150));
+			expect(rx.received).toEqual([]);
+			expect(emu.admin.counters().webhooks.delivered).toBe(0);
+		} finally {
+			await rx.close();
+		}
+	});
+
+
 	test('status progression queued → sent → delivered → read, delivered as one POST per event', async () => {
 		const rx = await startReceiver();
 		try {
