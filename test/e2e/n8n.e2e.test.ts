@@ -291,6 +291,99 @@ describeE2e('IntelliPortal package in a real n8n', () => {
 		expect(JSON.stringify(failed)).not.toContain(API_KEY);
 	}, 180_000);
 
+	/** Manual → Code (one item per recipient) → IntelliPortal Send, continuing on per-item errors. */
+	function bulkSendWorkflow(name: string, recipients: string[]): WorkflowJson {
+		return {
+			name,
+			nodes: [
+				{
+					id: 'bulk-manual',
+					name: 'Manual',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: 'bulk-rows',
+					name: 'Recipients',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [200, 0],
+					parameters: {
+						jsCode: `return ${JSON.stringify(recipients)}.map((to) => ({ json: { to } }));`,
+					},
+				},
+				{
+					id: 'bulk-send',
+					name: 'Send',
+					type: ACTION_TYPE,
+					typeVersion: 1,
+					position: [400, 0],
+					onError: 'continueRegularOutput',
+					parameters: {
+						resource: 'message',
+						operation: 'send',
+						clientRef: { __rl: true, mode: 'id', value: 'acme-bakery' },
+						to: '={{ $json.to }}',
+						messageType: 'text',
+						textBody: 'Your appointment is tomorrow at 10:00.',
+						options: { concurrency: 5 },
+					},
+					credentials: { [CREDENTIAL_TYPE]: credential },
+				},
+			],
+			connections: {
+				Manual: { main: [[{ node: 'Recipients', type: 'main', index: 0 }]] },
+				Recipients: { main: [[{ node: 'Send', type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		};
+	}
+
+	function acceptedCount(to: string): number {
+		return emulator.admin.messages().filter((m) => m.to === to).length;
+	}
+
+	test('rate limited (429 + Retry-After): every message of a bulk send goes out exactly once', async () => {
+		const recipients = Array.from({ length: 24 }, (_, i) => `+1415556${1000 + i}`);
+		emulator.admin.config({ rateLimitRps: 8, rateLimitBurst: 4 });
+		try {
+			const workflow = await n8n.importWorkflow(bulkSendWorkflow('Bulk send (429)', recipients));
+			const execution = await n8n.runManually(workflow.id, { timeoutMs: 120_000 });
+			expect(execution.status).toBe('success');
+			const items = nodeOutput(execution, 'Send');
+			expect(items).toHaveLength(recipients.length);
+			for (const item of items) expect(item).toMatchObject({ id: expect.stringMatching(/^msg_/) });
+			// The limit was really hit, and no message was lost or doubled.
+			const sends = proxy.calls.filter((c) => c.path === '/v1/messages/send');
+			expect(sends.filter((c) => c.status === 429).length).toBeGreaterThan(0);
+			expect(recipients.map(acceptedCount)).toEqual(recipients.map(() => 1));
+		} finally {
+			emulator.admin.config({ rateLimitRps: 0, rateLimitBurst: 0 });
+		}
+	}, 180_000);
+
+	test('a send whose connection drops after the API accepted it is reported, not sent twice', async () => {
+		const recipients = ['+14155557001', '+14155557002', '+14155557003'];
+		emulator.admin.config({ faultResetAfter: 1 }); // every send is processed, then the socket dies
+		try {
+			const workflow = await n8n.importWorkflow(bulkSendWorkflow('Bulk send (reset)', recipients));
+			const execution = await n8n.runManually(workflow.id, { timeoutMs: 120_000 });
+			const items = nodeOutput(execution, 'Send');
+			expect(items).toHaveLength(recipients.length);
+			for (const item of items) {
+				expect(item).toMatchObject({ error: { mayHaveBeenSent: true } });
+			}
+			// Each POST left n8n once: the API accepted each message exactly once.
+			const sends = proxy.calls.filter((c) => c.path === '/v1/messages/send');
+			expect(sends).toHaveLength(recipients.length);
+			expect(recipients.map(acceptedCount)).toEqual([1, 1, 1]);
+		} finally {
+			emulator.admin.config({ faultResetAfter: 0 });
+		}
+	}, 180_000);
+
 	describe('trigger', () => {
 		const PREVIOUS = { url: 'http://127.0.0.1:9/previous-receiver', events: ['message.delivered'] };
 		let workflowId: string;

@@ -12,6 +12,7 @@ export interface RecordedCall {
 	authorization: string | undefined;
 	contentType: string | undefined;
 	body: unknown;
+	/** HTTP status, or 0 when the upstream connection dropped without a response. */
 	status: number;
 }
 
@@ -61,6 +62,15 @@ export async function startRecordingProxy(targetOrigin: string): Promise<Recordi
 				},
 			);
 			upstream.on('error', () => {
+				// No response (the emulator destroyed the socket): the client sees a reset too.
+				calls.push({
+					method: req.method ?? '',
+					path: (req.url ?? '').split('?')[0],
+					authorization: req.headers.authorization,
+					contentType: req.headers['content-type'],
+					body,
+					status: 0,
+				});
 				res.destroy();
 			});
 			upstream.end(raw);
