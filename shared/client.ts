@@ -181,7 +181,7 @@ export class IntelliPortalClient {
 	}
 
 	/**
-	 * Every client, page by page (pageSize default 100), up to `max` (default 10 000). Stops at a
+	 * Every client, page by page (pageSize default 100), up to `max` (default: no limit). Stops at a
 	 * short or empty page, and when a page only repeats ids of the page before (a server that
 	 * ignores `offset`).
 	 */

@@ -58,7 +58,7 @@ export interface ListClientsOptions {
 }
 
 export interface ListAllClientsOptions {
-	/** Stop after this many clients. Default 10 000 (DEFAULT_LIST_ALL_MAX). */
+	/** Stop after this many clients. Default: no limit (DEFAULT_LIST_ALL_MAX). */
 	max?: number;
 	/** Page size 1..100; default 100. */
 	pageSize?: number;

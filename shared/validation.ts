@@ -267,7 +267,9 @@ export function validateListClients(input: unknown): Required<ListClientsOptions
 	return { limit, offset };
 }
 
-export const DEFAULT_LIST_ALL_MAX = 10_000;
+/** "All" means all: no silent cap (n8n's Return All, Zapier's search). Paging still ends on a
+ * short/empty page or a page that repeats the previous one. */
+export const DEFAULT_LIST_ALL_MAX = Number.MAX_SAFE_INTEGER;
 
 export function validateListAll(input: unknown): { max: number; pageSize: number } {
 	const c = new Collector();

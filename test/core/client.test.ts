@@ -393,6 +393,14 @@ describe('paging', () => {
 		expect(b.transport.requests).toHaveLength(2);
 	});
 
+	it('without max, "all" means all: no silent cap (12 000 clients over 120 pages)', async () => {
+		const pages = Array.from({ length: 121 }, (_, p) => ok(p < 120 ? clients(p * 100, 100) : []));
+		const { client } = setup(pages);
+		const all = await client.listAllClients();
+		expect(all).toHaveLength(12_000);
+		expect(all[11_999].id).toBe('cl_11999');
+	});
+
 	it('guards against a server that ignores offset (repeating page)', async () => {
 		const { transport, client } = setup([ok(clients(0, 2))]);
 		const all = await client.listAllClients({ pageSize: 2 });
