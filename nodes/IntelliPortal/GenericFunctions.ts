@@ -1,0 +1,145 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { IntelliPortalClient, IntelliPortalError, ValidationError, redact } from '../../shared';
+import type { RateGovernor } from '../../shared';
+import { CREDENTIAL_TYPE, N8nTransport } from './transport/N8nTransport';
+import type { N8nHttpContext } from './transport/N8nTransport';
+
+type Environment = 'auto' | 'production' | 'sandbox' | 'custom';
+
+const ENVIRONMENTS: readonly Environment[] = ['auto', 'production', 'sandbox', 'custom'];
+
+export interface IntelliPortalCredentialData {
+	apiKey: string;
+	environment: Environment;
+	baseUrl?: string;
+}
+
+export async function readCredentials(this: N8nHttpContext): Promise<IntelliPortalCredentialData> {
+	const raw = await this.getCredentials(CREDENTIAL_TYPE);
+	const apiKey = typeof raw.apiKey === 'string' ? raw.apiKey.trim() : '';
+	const environment = ENVIRONMENTS.includes(raw.environment as Environment)
+		? (raw.environment as Environment)
+		: 'auto';
+	const baseUrl =
+		environment === 'custom' && typeof raw.baseUrl === 'string' && raw.baseUrl.trim() !== ''
+			? raw.baseUrl.trim()
+			: undefined;
+	return { apiKey, environment, baseUrl };
+}
+
+/**
+ * Builds the API core's client on n8n's HTTP helpers. The core resolves the server from the
+ * environment (or key prefix) and validates the configuration; n8n adds the bearer header.
+ */
+export async function getIntelliPortalClient(
+	this: N8nHttpContext,
+	options: { governor?: RateGovernor; transport?: N8nTransport } = {},
+): Promise<{ client: IntelliPortalClient; apiKey: string }> {
+	const credentials = await readCredentials.call(this);
+	const client = new IntelliPortalClient({
+		apiKey: credentials.apiKey,
+		environment: credentials.environment,
+		baseUrl: credentials.baseUrl,
+		transport: options.transport ?? new N8nTransport(this),
+		governor: options.governor,
+	});
+	return { client, apiKey: credentials.apiKey };
+}
+
+/** Removes the key, any ik_… key and any bearer token from a text (the core's redaction). */
+export function scrubSecret(text: string, apiKey: string): string {
+	return redact(text, [apiKey]);
+}
+
+const WHAT_TO_DO: Record<string, string> = {
+	validation:
+		'Check the field named in the message. Expressions must resolve to the expected type and must not be empty.',
+	authentication:
+		'Open the IntelliPortal credential and check the API key and environment: ik_live_ keys belong to production, ik_test_ keys to the sandbox.',
+	not_found:
+		'Check the client ID and, for templates, the template name and language code: they must match what is registered in IntelliPortal.',
+	conflict: 'The record already exists. Use the existing client instead of onboarding it again.',
+	rate_limited:
+		'IntelliPortal kept rate-limiting the requests after the node waited and retried. Lower the concurrency or the requests per second in the node options, or run the workflow later.',
+	server:
+		'IntelliPortal failed to process the request. Try again later; messages that were not confirmed may still have been sent, check before re-sending.',
+	network:
+		'The IntelliPortal API could not be reached or did not answer. Check the network and the credential environment or Base URL.',
+	configuration:
+		'Open the IntelliPortal credential and check the API key prefix, the environment and the Base URL.',
+};
+
+function categoryOf(error: IntelliPortalError): string {
+	const name = error.constructor.name;
+	if (error instanceof ValidationError) return 'validation';
+	if (name === 'AuthenticationError') return 'authentication';
+	if (name === 'NotFoundError') return 'not_found';
+	if (name === 'ConflictError') return 'conflict';
+	if (name === 'RateLimitError') return 'rate_limited';
+	if (name === 'ServerError') return 'server';
+	if (name === 'NetworkError') return 'network';
+	if (name === 'ConfigurationError') return 'configuration';
+	return 'server';
+}
+
+/** The continueOnFail item body for a failed item: what happened and whether it may have gone out. */
+export function errorItemJson(error: unknown, apiKey: string): JsonObject {
+	if (error instanceof IntelliPortalError) {
+		const body: JsonObject = {
+			code: error.code,
+			message: scrubSecret(error.message, apiKey),
+			retryable: error.retryable,
+			mayHaveBeenSent: error.mayHaveBeenSent,
+		};
+		if (error.httpStatus !== undefined) body.httpStatus = error.httpStatus;
+		if (error instanceof ValidationError && error.field) body.field = error.field;
+		return { error: body };
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return {
+		error: {
+			code: 'node_error',
+			message: scrubSecret(message, apiKey),
+			retryable: false,
+			mayHaveBeenSent: false,
+		},
+	};
+}
+
+/**
+ * Maps a core error to n8n's error classes: input problems (client-side validation, bad
+ * credential configuration) become NodeOperationError naming the field; anything the API or the
+ * network answered becomes NodeApiError carrying the server's message and the HTTP status.
+ */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	apiKey: string,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (!(error instanceof IntelliPortalError)) {
+		const message = error instanceof Error ? error.message : String(error);
+		return new NodeOperationError(node, scrubSecret(message, apiKey), { itemIndex });
+	}
+	const category = categoryOf(error);
+	const message = scrubSecret(error.message, apiKey);
+	let description = WHAT_TO_DO[category];
+	if (error.mayHaveBeenSent) {
+		description +=
+			' The request may have reached IntelliPortal before the failure, so it was not retried automatically.';
+	}
+	const clientSide = error.httpStatus === undefined;
+	if (clientSide && (category === 'validation' || category === 'configuration')) {
+		return new NodeOperationError(node, message, { itemIndex, description });
+	}
+	const safeJson = JSON.parse(scrubSecret(JSON.stringify(error.toJSON()), apiKey)) as JsonObject;
+	return new NodeApiError(node, safeJson, {
+		message,
+		description,
+		httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
+		itemIndex,
+	});
+}

@@ -1,0 +1,193 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+const showForMessage = { resource: ['message'] };
+const showForSend = { resource: ['message'], operation: ['send'] };
+const showForTemplate = { resource: ['message'], operation: ['sendTemplate'] };
+const showForBothSends = { resource: ['message'], operation: ['send', 'sendTemplate'] };
+
+export const messageOperations: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: showForMessage },
+		options: [
+			{
+				name: 'Send',
+				value: 'send',
+				description: 'Send a text or media message to a recipient',
+				action: 'Send a message',
+			},
+			{
+				name: 'Send Template',
+				value: 'sendTemplate',
+				description: 'Send a pre-approved template message to a recipient',
+				action: 'Send a template message',
+			},
+		],
+		default: 'send',
+	},
+];
+
+export const messageFields: INodeProperties[] = [
+	{
+		displayName:
+			'Leave "Retry On Fail" in this node\'s settings off: the node already retries rate limits and safe failures itself, and a node-level retry would send again messages that already went out',
+		name: 'retryNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: showForBothSends },
+	},
+	{
+		displayName: 'Client',
+		name: 'clientRef',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The onboarded client (business) the message is sent for',
+		displayOptions: { show: showForBothSends },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a client...',
+				typeOptions: {
+					searchListMethod: 'searchClients',
+					searchable: true,
+					searchFilterRequired: false,
+				},
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. cl_8f3a2b',
+			},
+		],
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. +14155550123',
+		description:
+			'Recipient phone number in international format (WhatsApp, SMS) or the channel identifier of the recipient',
+		displayOptions: { show: showForBothSends },
+	},
+	{
+		displayName: 'Message Type',
+		name: 'messageType',
+		type: 'options',
+		default: 'text',
+		options: [
+			{ name: 'Text', value: 'text', description: 'A plain text message' },
+			{ name: 'Media', value: 'media', description: 'An image, video or document from a URL' },
+		],
+		displayOptions: { show: showForSend },
+	},
+	{
+		displayName: 'Text',
+		name: 'textBody',
+		type: 'string',
+		default: '',
+		required: true,
+		typeOptions: { rows: 4 },
+		description: 'The message text',
+		displayOptions: { show: { ...showForSend, messageType: ['text'] } },
+	},
+	{
+		displayName: 'Media URL',
+		name: 'mediaUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/brochure.pdf',
+		description: 'Public HTTPS URL of the image, video or document to send',
+		displayOptions: { show: { ...showForSend, messageType: ['media'] } },
+	},
+	{
+		displayName: 'Caption',
+		name: 'mediaCaption',
+		type: 'string',
+		default: '',
+		description: 'Optional text shown with the media',
+		displayOptions: { show: { ...showForSend, messageType: ['media'] } },
+	},
+	{
+		displayName: 'Template Name',
+		name: 'templateName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. order_confirmation',
+		description: 'Name of the approved template, exactly as registered',
+		displayOptions: { show: showForTemplate },
+	},
+	{
+		displayName: 'Language Code',
+		name: 'languageCode',
+		type: 'string',
+		default: 'en',
+		placeholder: 'e.g. en or pt_BR',
+		description: 'Language of the approved template version to send',
+		displayOptions: { show: showForTemplate },
+	},
+	{
+		displayName: 'Template Parameters',
+		name: 'templateParameters',
+		type: 'fixedCollection',
+		placeholder: 'Add Parameter',
+		default: {},
+		typeOptions: { multipleValues: true, sortable: true },
+		description:
+			'Values for the template placeholders in order: the first fills {{1}}, the second {{2}}, and so on',
+		displayOptions: { show: showForTemplate },
+		options: [
+			{
+				displayName: 'Parameter',
+				name: 'parameter',
+				values: [
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						description: 'Text for the next placeholder',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: showForBothSends },
+		options: [
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				default: 5,
+				typeOptions: { minValue: 1, maxValue: 50 },
+				description:
+					'How many messages of this run are in flight at once. Output order always matches input order.',
+			},
+			{
+				displayName: 'Max Requests per Second',
+				name: 'maxRequestsPerSecond',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				description:
+					'Upper bound on send requests per second for this run (0 = no limit beyond what the API allows). Rate-limit answers from the API always slow the whole run down.',
+			},
+		],
+	},
+];

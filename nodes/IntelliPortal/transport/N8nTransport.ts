@@ -1,0 +1,209 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { TransportFailure } from '../../../shared';
+import type { Transport, TransportRequest, TransportResponse } from '../../../shared';
+
+export const CREDENTIAL_TYPE = 'intelliPortalApi';
+
+/** Every n8n context our nodes call the API from; all of them carry the request helpers. */
+export type N8nHttpContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
+
+type TransportPhase = 'connect' | 'timeout' | 'response';
+
+/** No connection was made, so the request body certainly never reached the server. */
+const CONNECT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EAI_NONAME',
+	'EHOSTUNREACH',
+	'EHOSTDOWN',
+	'ENETUNREACH',
+	'ENETDOWN',
+	'EADDRNOTAVAIL',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'ERR_INVALID_URL',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The request went out but no answer arrived in time: it may have been processed. */
+const TIMEOUT_CODES = new Set([
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
+
+const MAX_CAUSE_DEPTH = 6;
+
+/** n8n's HTTP layer marks errors raised while a request was on the wire with this symbol. */
+const HTTP_REQUEST_ERROR = Symbol.for('n8n.backend-network.http-request-error');
+
+function causes(error: unknown): object[] {
+	const chain: object[] = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < MAX_CAUSE_DEPTH; depth++) {
+		if (typeof current !== 'object' || current === null || chain.includes(current)) break;
+		chain.push(current);
+		current = (current as { cause?: unknown }).cause;
+	}
+	return chain;
+}
+
+/**
+ * True when the failure happened on the wire (HTTP layer), false when n8n failed before sending
+ * anything (missing credential, credential expression error).
+ */
+export function isWireFailure(error: unknown): boolean {
+	return causes(error).some(
+		(entry) =>
+			(entry as Record<symbol, unknown>)[HTTP_REQUEST_ERROR] === true ||
+			(entry as { isAxiosError?: unknown }).isAxiosError === true ||
+			typeof (entry as { code?: unknown }).code === 'string',
+	);
+}
+
+function innermostMessage(error: unknown): string {
+	const chain = causes(error);
+	for (let index = chain.length - 1; index >= 0; index--) {
+		const message = (chain[index] as { message?: unknown }).message;
+		if (typeof message === 'string' && message.trim() !== '') return message;
+	}
+	return 'The request could not be prepared';
+}
+
+/** Finds the first Node/axios error code (`ECONNREFUSED`, …) on an error or its causes. */
+export function findErrorCode(error: unknown): string | undefined {
+	for (const entry of causes(error)) {
+		const code = (entry as { code?: unknown }).code;
+		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
+	}
+	return undefined;
+}
+
+export function phaseForCode(code: string | undefined): TransportPhase {
+	if (code === undefined) return 'response';
+	if (CONNECT_CODES.has(code)) return 'connect';
+	if (TIMEOUT_CODES.has(code)) return 'timeout';
+	return 'response';
+}
+
+function describeFailure(
+	phase: TransportPhase,
+	code: string | undefined,
+	timeoutMs: number,
+): string {
+	const suffix = code ? ` (${code})` : '';
+	if (phase === 'connect') return `Could not connect to the IntelliPortal API${suffix}`;
+	if (phase === 'timeout') {
+		return `The IntelliPortal API did not answer within ${Math.round(timeoutMs / 1000)} s${suffix}`;
+	}
+	return `The connection to the IntelliPortal API broke before a response arrived${suffix}`;
+}
+
+function normaliseHeaders(raw: unknown): Record<string, string | undefined> {
+	const headers: Record<string, string | undefined> = {};
+	if (typeof raw !== 'object' || raw === null) return headers;
+	for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+		if (value === undefined || value === null) continue;
+		headers[name.toLowerCase()] = Array.isArray(value)
+			? value.map(String).join(', ')
+			: String(value);
+	}
+	return headers;
+}
+
+/**
+ * Turns n8n's request error into the core's TransportFailure: only a fixed message and the error
+ * code survive, never n8n's error object (its cause holds the request configuration, headers
+ * included).
+ */
+export function toTransportFailure(error: unknown, timeoutMs: number): TransportFailure {
+	if (!isWireFailure(error)) {
+		// n8n failed before sending (no credential selected, credential expression error):
+		// nothing left this machine, so report it as such with n8n's own explanation.
+		return new TransportFailure(innermostMessage(error), { phase: 'connect' });
+	}
+	const code = findErrorCode(error);
+	const phase = phaseForCode(code);
+	return new TransportFailure(describeFailure(phase, code, timeoutMs), { phase, code });
+}
+
+interface FullResponse {
+	statusCode?: unknown;
+	status?: unknown;
+	headers?: unknown;
+	body?: unknown;
+}
+
+/**
+ * The n8n host transport for the API core: HTTP through n8n's
+ * `httpRequestWithAuthentication` (n8n applies the credential's bearer header, so the core never
+ * sees or sends the key), timers through n8n-workflow's `sleep`.
+ *
+ * It resolves for every HTTP status (the core decides what a status means) and rejects only when
+ * no response arrived, with a `TransportFailure` whose phase tells the core's retry policy whether
+ * a POST may have reached the server. The rejection never carries n8n's request error (whose
+ * cause holds the request configuration, headers included), only a code and a fixed message.
+ */
+export class N8nTransport implements Transport {
+	readonly authenticates = true;
+
+	constructor(private readonly context: N8nHttpContext) {}
+
+	async request(req: TransportRequest): Promise<TransportResponse> {
+		const options: IHttpRequestOptions = {
+			method: req.method as IHttpRequestMethods,
+			url: req.url,
+			headers: { Accept: 'application/json', ...req.headers },
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: req.timeoutMs,
+		};
+		if (req.body !== undefined) options.body = req.body as IDataObject;
+
+		const outcome = await this.context.helpers.httpRequestWithAuthentication
+			.call(this.context, CREDENTIAL_TYPE, options)
+			.then(
+				(response: unknown) => ({ response: response as FullResponse }),
+				(error: unknown) => ({ failure: toTransportFailure(error, req.timeoutMs) }),
+			);
+		if ('failure' in outcome) throw outcome.failure;
+		const { response } = outcome;
+
+		const status = Number(response?.statusCode ?? response?.status);
+		return {
+			status: Number.isInteger(status) ? status : 0,
+			headers: normaliseHeaders(response?.headers),
+			body: response?.body,
+		};
+	}
+
+	async sleep(ms: number): Promise<void> {
+		await sleep(ms);
+	}
+
+	now(): number {
+		return Date.now();
+	}
+}

@@ -1,0 +1,196 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { planWebhookActivation, planWebhookDeactivation, tryParseWebhookEvent } from '../../shared';
+import type { WebhookConfig } from '../../shared';
+import { webhookEventOptions } from '../IntelliPortal/descriptions/WebhookDescription';
+import { getIntelliPortalClient, toNodeError } from '../IntelliPortal/GenericFunctions';
+
+const ALL_EVENTS = '*';
+
+interface TriggerStaticData {
+	/** The URL this node registered, while it is registered. */
+	registeredUrl?: string;
+	/** The configuration that was in place before this node took the webhook over. */
+	previousConfig?: { url: string | null; events: string[] } | null;
+}
+
+function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
+	const events = ctx.getNodeParameter('events', []) as string[];
+	if (events.includes(ALL_EVENTS)) return webhookEventOptions.map((option) => String(option.value));
+	return events;
+}
+
+function staticDataOf(ctx: IHookFunctions): TriggerStaticData {
+	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
+}
+
+function ourUrl(ctx: IHookFunctions): string {
+	const url = ctx.getNodeWebhookUrl('default');
+	if (!url)
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'n8n did not provide a webhook URL for this trigger',
+		);
+	return url;
+}
+
+export class IntelliPortalTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'IntelliPortal Trigger',
+		name: 'intelliPortalTrigger',
+		icon: {
+			light: 'file:../../icons/intelliPortal.svg',
+			dark: 'file:../../icons/intelliPortal.dark.svg',
+		},
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description:
+			'Starts the workflow when IntelliPortal reports message status changes, inbound messages or onboarded clients',
+		defaults: {
+			name: 'IntelliPortal Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'intelliPortalApi',
+				required: true,
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'An IntelliPortal account delivers webhooks to one URL. Activating this trigger points that URL here; deactivating it restores the previous configuration.',
+				name: 'singleUrlNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: [ALL_EVENTS],
+				options: [
+					{ name: 'All Events', value: ALL_EVENTS, description: 'Every event IntelliPortal sends' },
+					...webhookEventOptions,
+				],
+				description: 'Which events start the workflow',
+			},
+			{
+				displayName: 'Replace Existing Webhook',
+				name: 'replaceExisting',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to take over the account's webhook when it already points to another URL. The previous URL and events are restored when this workflow is deactivated.",
+			},
+		],
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const { client, apiKey } = await getIntelliPortalClient.call(this);
+				let current: WebhookConfig;
+				try {
+					current = await client.getWebhookConfig();
+				} catch (error) {
+					throw toNodeError(this.getNode(), error, 0, apiKey);
+				}
+				const plan = planWebhookActivation({
+					current,
+					ourUrl: ourUrl(this),
+					events: selectedEvents(this),
+					replaceExisting: true,
+				});
+				return plan.action === 'none';
+			},
+
+			async create(this: IHookFunctions): Promise<boolean> {
+				const { client, apiKey } = await getIntelliPortalClient.call(this);
+				const url = ourUrl(this);
+				const staticData = staticDataOf(this);
+				try {
+					const current = await client.getWebhookConfig();
+					const plan = planWebhookActivation({
+						current,
+						ourUrl: url,
+						events: selectedEvents(this),
+						replaceExisting: this.getNodeParameter('replaceExisting', false) as boolean,
+					});
+					if (plan.action === 'refuse') {
+						throw new NodeOperationError(this.getNode(), plan.message, {
+							description:
+								'Turn on "Replace Existing Webhook" to point the account\'s webhook to this workflow; the current URL and events are restored when this workflow is deactivated.',
+						});
+					}
+					if (plan.previous !== undefined && staticData.registeredUrl !== url) {
+						staticData.previousConfig = plan.previous;
+					}
+					if (plan.action === 'update') await client.updateWebhookConfig(plan.update);
+					staticData.registeredUrl = url;
+					return true;
+				} catch (error) {
+					throw toNodeError(this.getNode(), error, 0, apiKey);
+				}
+			},
+
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const { client, apiKey } = await getIntelliPortalClient.call(this);
+				const staticData = staticDataOf(this);
+				try {
+					const current = await client.getWebhookConfig();
+					const plan = planWebhookDeactivation({
+						current,
+						ourUrl: staticData.registeredUrl ?? ourUrl(this),
+						previous: staticData.previousConfig ?? null,
+					});
+					if (plan.action === 'update') await client.updateWebhookConfig(plan.update);
+				} catch (error) {
+					throw toNodeError(this.getNode(), error, 0, apiKey);
+				}
+				delete staticData.registeredUrl;
+				delete staticData.previousConfig;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject();
+		const parsed = tryParseWebhookEvent(
+			request.rawBody ? request.rawBody.toString('utf8') : this.getBodyData(),
+		);
+		if (!parsed.ok) {
+			const response = this.getResponseObject();
+			response.status(400).json({ error: { code: 'invalid_event', message: parsed.error } });
+			return { noWebhookResponse: true };
+		}
+		const wanted = new Set(selectedEvents(this));
+		const events = parsed.events.filter((event) => wanted.has(event.type));
+		if (events.length === 0) {
+			return { webhookResponse: { received: true, ignored: parsed.events.length } };
+		}
+		return {
+			workflowData: [events.map((event) => ({ json: event as unknown as IDataObject }))],
+		};
+	}
+}

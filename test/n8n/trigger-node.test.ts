@@ -1,0 +1,211 @@
+/**
+ * The IntelliPortal Trigger in n8n's real contexts: webhookMethods through n8n-core's HookContext
+ * (activation/deactivation against the emulator's single webhook configuration), webhook()
+ * through WebhookContext with a recorded HTTP response.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { IDataObject } from 'n8n-workflow';
+
+import { startEnv } from './helpers';
+import type { TestEnv } from './helpers';
+
+let env: TestEnv;
+
+beforeAll(async () => {
+	env = await startEnv();
+});
+
+afterAll(async () => {
+	await env?.stop();
+});
+
+beforeEach(() => env.emulator.admin.reset());
+
+const FOREIGN = { url: 'https://crm.example.com/intelliportal', events: ['message.failed'] };
+
+async function setConfig(config: { url: string; events: string[] }) {
+	const node = env.actionNode({ resource: 'webhook', operation: 'update', ...config });
+	const { error } = await env.harness.runNode(node, [{}]);
+	expect(error).toBeUndefined();
+}
+
+describe('activation (webhookMethods.default)', () => {
+	it('registers this workflow when nothing is configured, then reports it exists', async () => {
+		const node = env.triggerNode({ events: ['message.delivered', 'message.read'] });
+		const url = env.harness.webhookUrl(node);
+		const staticData: IDataObject = {};
+
+		expect(await env.harness.runWebhookMethod(node, staticData, 'checkExists')).toBe(false);
+		expect(await env.harness.runWebhookMethod(node, staticData, 'create')).toBe(true);
+		expect(env.emulator.admin.webhookConfig()).toEqual({
+			url,
+			events: ['message.delivered', 'message.read'],
+		});
+		expect(await env.harness.runWebhookMethod(node, staticData, 'checkExists')).toBe(true);
+
+		// Changing the selected events makes n8n call create again, which updates them.
+		const changed = env.triggerNode({ events: ['message.failed'] });
+		expect(await env.harness.runWebhookMethod(changed, staticData, 'checkExists')).toBe(false);
+		await env.harness.runWebhookMethod(changed, staticData, 'create');
+		expect(env.emulator.admin.webhookConfig()).toEqual({ url, events: ['message.failed'] });
+
+		// Deactivation with nothing to restore switches deliveries off (the contract's PUT cannot
+		// clear the URL; events: [] = off), and a later trigger may take the URL over.
+		await env.harness.runWebhookMethod(changed, staticData, 'delete');
+		expect(env.emulator.admin.webhookConfig()).toEqual({ url, events: [] });
+		const other = env.triggerNode({ events: ['message.read'] });
+		expect(await env.harness.runWebhookMethod(other, {}, 'create')).toBe(true);
+	});
+
+	it('"All Events" subscribes to every event type', async () => {
+		const node = env.triggerNode({ events: ['*'] });
+		await env.harness.runWebhookMethod(node, {}, 'create');
+		expect(env.emulator.admin.webhookConfig().events).toEqual(
+			expect.arrayContaining([
+				'message.queued',
+				'message.sent',
+				'message.delivered',
+				'message.read',
+				'message.failed',
+				'message.received',
+				'client.onboarded',
+			]),
+		);
+	});
+
+	it('refuses to take over a URL someone else configured', async () => {
+		await setConfig(FOREIGN);
+		const node = env.triggerNode({ events: ['message.sent'] });
+		const staticData: IDataObject = {};
+		expect(await env.harness.runWebhookMethod(node, staticData, 'checkExists')).toBe(false);
+		await expect(env.harness.runWebhookMethod(node, staticData, 'create')).rejects.toMatchObject({
+			name: 'NodeOperationError',
+			message: expect.stringContaining(FOREIGN.url),
+		});
+		expect(env.emulator.admin.webhookConfig()).toEqual(FOREIGN);
+	});
+
+	it('replaces it when allowed and restores it on deactivation', async () => {
+		await setConfig(FOREIGN);
+		const node = env.triggerNode({ events: ['message.sent'], replaceExisting: true });
+		const url = env.harness.webhookUrl(node);
+		const staticData: IDataObject = {};
+		expect(await env.harness.runWebhookMethod(node, staticData, 'create')).toBe(true);
+		expect(env.emulator.admin.webhookConfig()).toEqual({ url, events: ['message.sent'] });
+
+		// Re-activation (our URL already there) must not forget what to restore.
+		await env.harness.runWebhookMethod(node, staticData, 'create');
+
+		await env.harness.runWebhookMethod(node, staticData, 'delete');
+		expect(env.emulator.admin.webhookConfig()).toEqual(FOREIGN);
+	});
+
+	it('leaves a URL alone that someone else configured after activation', async () => {
+		const node = env.triggerNode({ events: ['message.sent'] });
+		const staticData: IDataObject = {};
+		await env.harness.runWebhookMethod(node, staticData, 'create');
+		await setConfig(FOREIGN);
+		await env.harness.runWebhookMethod(node, staticData, 'delete');
+		expect(env.emulator.admin.webhookConfig()).toEqual(FOREIGN);
+		expect(
+			env.emulator.admin.requests().filter((r) => r.method === 'PUT' && r.path === '/v1/webhooks'),
+		).toHaveLength(2);
+	});
+});
+
+describe('webhook()', () => {
+	const event = {
+		id: 'evt_1',
+		type: 'message.delivered',
+		created_at: '2026-11-25T06:00:00Z',
+		data: {
+			message_id: 'msg_1',
+			client_ref: 'cl_1',
+			to: '+14155550101',
+			channel: 'whatsapp',
+			status: 'delivered',
+		},
+	};
+
+	it('emits one item for a selected event', async () => {
+		const node = env.triggerNode({ events: ['message.delivered'] });
+		const { result, response } = await env.harness.runWebhook(node, { body: event });
+		expect(result.workflowData).toHaveLength(1);
+		expect(result.workflowData![0]).toHaveLength(1);
+		expect(result.workflowData![0][0].json).toMatchObject(event);
+		expect(response.ended).toBe(false);
+	});
+
+	it('answers 200 without starting the workflow for an event that is not selected', async () => {
+		const node = env.triggerNode({ events: ['message.failed'] });
+		const { result, response } = await env.harness.runWebhook(node, { body: event });
+		expect(result.workflowData).toBeUndefined();
+		expect(result.webhookResponse).toBeDefined();
+		expect(result.noWebhookResponse).toBeFalsy();
+		expect(response.ended).toBe(false);
+	});
+
+	it.each([
+		['a non-object body', { body: 'hello', rawBody: 'hello' }],
+		['an array', { body: [event] }],
+		['an event without a type', { body: { ...event, type: undefined } }],
+		['an unknown event type', { body: { ...event, type: 'message.exploded' } }],
+		[
+			'an oversized payload',
+			{ body: { ...event, data: { ...event.data, pad: 'x'.repeat(2_000_000) } } },
+		],
+	])('answers 400 and does not start the workflow for %s', async (_label, request) => {
+		const node = env.triggerNode({ events: ['*'] });
+		const { result, response } = await env.harness.runWebhook(node, request);
+		expect(result.workflowData).toBeUndefined();
+		expect(result.noWebhookResponse).toBe(true);
+		expect(response.statusCode).toBe(400);
+		expect(response.body).toMatchObject({ error: expect.anything() });
+	});
+
+	it('receives a real delivery from the emulator after activation', async () => {
+		// A loopback receiver standing in for n8n's webhook endpoint: it hands the request to the
+		// trigger's webhook() and answers what n8n would answer.
+		const node = env.triggerNode({ events: ['client.onboarded'] });
+		const received: IDataObject[] = [];
+		const server = http.createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (chunk: Buffer) => chunks.push(chunk));
+			req.on('end', () => {
+				const raw = Buffer.concat(chunks).toString('utf8');
+				env.harness
+					.runWebhook(node, { body: JSON.parse(raw), rawBody: raw })
+					.then(({ result, response }) => {
+						for (const item of result.workflowData?.[0] ?? []) received.push(item.json);
+						res.writeHead(result.noWebhookResponse ? response.statusCode : 200);
+						res.end();
+					})
+					.catch(() => {
+						res.writeHead(500);
+						res.end();
+					});
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const port = (server.address() as AddressInfo).port;
+			await setConfig({ url: `http://127.0.0.1:${port}/webhook`, events: ['client.onboarded'] });
+			const onboard = env.actionNode({
+				resource: 'client',
+				operation: 'onboard',
+				businessName: 'Webhook Bakery',
+				phoneNumberId: '777000111',
+			});
+			await env.harness.runNode(onboard, [{}]);
+			await env.emulator.admin.webhooksIdle();
+			expect(received).toHaveLength(1);
+			expect(received[0]).toMatchObject({
+				type: 'client.onboarded',
+				data: { client: { business_name: 'Webhook Bakery' } },
+			});
+		} finally {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	});
+});
