@@ -1,5 +1,5 @@
 /**
- * `npm run demo` (README: `./dev demo`): the integration doing real work against the local
+ * `npm run demo:core` (the n8n-free demo; `./dev demo` runs the n8n one): the integration doing real work against the local
  * IntelliPortal sandbox emulator, through the same typed core the n8n nodes and the Zapier
  * app use.
  *
@@ -253,7 +253,7 @@ async function main(): Promise<void> {
 		opts = parseDemoArgs(process.argv.slice(2), process.env);
 	} catch (err) {
 		process.stderr.write(
-			`${err instanceof Error ? err.message : String(err)}\nusage: npm run demo -- [--port N] [--once] [--status-step-ms N] [--timeout ms]\n`,
+			`${err instanceof Error ? err.message : String(err)}\nusage: npm run demo:core -- [--port N] [--once] [--status-step-ms N] [--timeout ms]\n`,
 		);
 		process.exit(2);
 	}

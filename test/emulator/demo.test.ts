@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** Runs `npm run demo -- --once` (tsx scripts/demo.ts) in a child process, as a user would. */
+/** Runs `npm run demo:core -- --once` (tsx scripts/demo.ts) in a child process, as a user would. */
 function runDemo(args: string[]): Promise<{ code: number | null; out: string }> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(
@@ -26,7 +26,7 @@ function runDemo(args: string[]): Promise<{ code: number | null; out: string }> 
 	});
 }
 
-test('npm run demo -- --once: onboards, sends, lists and prints the webhook events in order', async () => {
+test('npm run demo:core -- --once: onboards, sends, lists and prints the webhook events in order', async () => {
 	const { code, out } = await runDemo(['--once', '--port', '0', '--status-step-ms', '150']);
 	expect(out).toMatch(/Emulator listening at http:\/\/127\.0\.0\.1:\d+\/v1/);
 	expect(out).toMatch(/Webhook registered: http:\/\/127\.0\.0\.1:\d+\//);
@@ -56,5 +56,5 @@ test('a bad flag exits 2 with usage', async () => {
 	const { code, out } = await runDemo(['--port', 'abc']);
 	expect(code).toBe(2);
 	expect(out).toMatch(/--port must be a whole number/);
-	expect(out).toMatch(/usage: npm run demo/);
+	expect(out).toMatch(/usage: npm run demo:core/);
 }, 60_000);
