@@ -1,0 +1,34 @@
+/**
+ * Fault soak (CI-sized; `npm run reliability` runs it larger and writes docs/RELIABILITY.md).
+ * 429s from the rate limit, 2 % 503 + Retry-After, 1 % 500, 1 % connection resets (half before,
+ * half after the server processed the request) and, on the core path, 1 % responses slower than
+ * the client's timeout: nothing is lost, nothing is sent twice, every failure says whether the
+ * message may have gone out, and "not sent" is true.
+ */
+import { runSoak } from './soak';
+import type { SoakFigures } from './soak';
+
+function expectSound(f: SoakFigures) {
+	expect({ lost: f.lost, duplicated: f.duplicated, misclassified: f.misclassified }).toEqual({
+		lost: 0,
+		duplicated: 0,
+		misclassified: 0,
+	});
+	expect(f.delivered + f.failedNotSent + f.failedMaybeSent).toBe(f.items);
+	// The faults really happened, and the retry policy absorbed the retryable ones.
+	expect(f.rateLimited + f.faultsInjected.error503).toBeGreaterThan(0);
+	expect(f.faultsInjected.error500 + f.faultsInjected.resetAfter).toBeGreaterThan(0);
+	expect(f.delivered).toBeGreaterThan(f.items * 0.9);
+}
+
+test('core client + bulk runner: 600 sends under faults', async () => {
+	const f = await runSoak({ path: 'core', items: 600, timeoutMs: 800 });
+	expectSound(f);
+	// Slow responses ran into the client's timeout and were reported as "may have been sent".
+	expect(f.faultsInjected.slow).toBeGreaterThan(0);
+	expect(f.failedMaybeSent).toBeGreaterThan(0);
+}, 120_000);
+
+test('n8n node in n8n-core: 300 sends under faults, Continue On Fail', async () => {
+	expectSound(await runSoak({ path: 'n8n', items: 300 }));
+}, 120_000);
