@@ -8,7 +8,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { planWebhookActivation, planWebhookDeactivation, tryParseWebhookEvent } from '../../shared';
+import { randomBytes } from 'crypto';
+
+import {
+	appendSecret,
+	planWebhookActivation,
+	planWebhookDeactivation,
+	tryParseWebhookEvent,
+	verifySecret,
+} from '../../shared';
 import type { WebhookConfig } from '../../shared';
 import { webhookEventOptions } from '../IntelliPortal/descriptions/WebhookDescription';
 import { getIntelliPortalClient, toNodeError } from '../IntelliPortal/GenericFunctions';
@@ -20,6 +28,8 @@ interface TriggerStaticData {
 	registeredUrl?: string;
 	/** The configuration that was in place before this node took the webhook over. */
 	previousConfig?: { url: string | null; events: string[] } | null;
+	/** Random secret carried in the registered URL and checked on every delivery. */
+	secret?: string;
 }
 
 function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
@@ -30,6 +40,25 @@ function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
 
 function staticDataOf(ctx: IHookFunctions): TriggerStaticData {
 	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
+}
+
+function verifiesSecret(ctx: IHookFunctions | IWebhookFunctions): boolean {
+	return ctx.getNodeParameter('verifySecret', true) as boolean;
+}
+
+/**
+ * The URL to register: n8n's webhook URL, plus a per-activation random secret when "Verify
+ * Delivery Secret" is on (undefined when that secret does not exist yet and may not be made).
+ */
+function registrationUrl(ctx: IHookFunctions, createSecret: boolean): string | undefined {
+	const base = ourUrl(ctx);
+	if (!verifiesSecret(ctx)) return base;
+	const staticData = staticDataOf(ctx);
+	if (!staticData.secret) {
+		if (!createSecret) return undefined;
+		staticData.secret = randomBytes(24).toString('hex');
+	}
+	return appendSecret(base, staticData.secret);
 }
 
 function ourUrl(ctx: IHookFunctions): string {
@@ -95,6 +124,14 @@ export class IntelliPortalTrigger implements INodeType {
 				description: 'Which events start the workflow',
 			},
 			{
+				displayName: 'Verify Delivery Secret',
+				name: 'verifySecret',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to register the webhook URL with a random secret and reject (HTTP 401, workflow not started) any delivery that does not carry it, so only IntelliPortal can start this workflow',
+			},
+			{
 				displayName: 'Replace Existing Webhook',
 				name: 'replaceExisting',
 				type: 'boolean',
@@ -115,9 +152,11 @@ export class IntelliPortalTrigger implements INodeType {
 				} catch (error) {
 					throw toNodeError(this.getNode(), error, 0, apiKey);
 				}
+				const url = registrationUrl(this, false);
+				if (url === undefined) return false;
 				const plan = planWebhookActivation({
 					current,
-					ourUrl: ourUrl(this),
+					ourUrl: url,
 					events: selectedEvents(this),
 					replaceExisting: true,
 				});
@@ -126,7 +165,7 @@ export class IntelliPortalTrigger implements INodeType {
 
 			async create(this: IHookFunctions): Promise<boolean> {
 				const { client, apiKey } = await getIntelliPortalClient.call(this);
-				const url = ourUrl(this);
+				const url = registrationUrl(this, true) as string;
 				const staticData = staticDataOf(this);
 				try {
 					const current = await client.getWebhookConfig();
@@ -169,12 +208,25 @@ export class IntelliPortalTrigger implements INodeType {
 				}
 				delete staticData.registeredUrl;
 				delete staticData.previousConfig;
+				delete staticData.secret;
 				return true;
 			},
 		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const { secret } = this.getWorkflowStaticData('node') as TriggerStaticData;
+		// No stored secret (e.g. a registration made before the option existed): nothing to verify.
+		if (
+			verifiesSecret(this) &&
+			secret &&
+			!verifySecret(this.getQueryData() as IDataObject, secret)
+		) {
+			this.getResponseObject()
+				.status(401)
+				.json({ error: { code: 'invalid_secret', message: 'Unknown sender' } });
+			return { noWebhookResponse: true };
+		}
 		const request = this.getRequestObject();
 		const parsed = tryParseWebhookEvent(
 			request.rawBody ? request.rawBody.toString('utf8') : this.getBodyData(),

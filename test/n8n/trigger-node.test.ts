@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IDataObject } from 'n8n-workflow';
 
+import { appendSecret } from '../../shared';
 import { startEnv } from './helpers';
 import type { TestEnv } from './helpers';
 
@@ -24,6 +25,13 @@ beforeEach(() => env.emulator.admin.reset());
 
 const FOREIGN = { url: 'https://crm.example.com/intelliportal', events: ['message.failed'] };
 
+/** The URL the trigger registered: n8n's webhook URL plus the secret kept in its static data. */
+function withSecret(url: string, staticData: IDataObject): string {
+	const { secret } = staticData['node:IntelliPortal Trigger'] as { secret: string };
+	expect(secret).toMatch(/^[0-9a-f]{48}$/);
+	return appendSecret(url, secret);
+}
+
 async function setConfig(config: { url: string; events: string[] }) {
 	const node = env.actionNode({ resource: 'webhook', operation: 'update', ...config });
 	const { error } = await env.harness.runNode(node, [{}]);
@@ -38,8 +46,9 @@ describe('activation (webhookMethods.default)', () => {
 
 		expect(await env.harness.runWebhookMethod(node, staticData, 'checkExists')).toBe(false);
 		expect(await env.harness.runWebhookMethod(node, staticData, 'create')).toBe(true);
+		const registered = withSecret(url, staticData);
 		expect(env.emulator.admin.webhookConfig()).toEqual({
-			url,
+			url: registered,
 			events: ['message.delivered', 'message.read'],
 		});
 		expect(await env.harness.runWebhookMethod(node, staticData, 'checkExists')).toBe(true);
@@ -48,12 +57,15 @@ describe('activation (webhookMethods.default)', () => {
 		const changed = env.triggerNode({ events: ['message.failed'] });
 		expect(await env.harness.runWebhookMethod(changed, staticData, 'checkExists')).toBe(false);
 		await env.harness.runWebhookMethod(changed, staticData, 'create');
-		expect(env.emulator.admin.webhookConfig()).toEqual({ url, events: ['message.failed'] });
+		expect(env.emulator.admin.webhookConfig()).toEqual({
+			url: registered,
+			events: ['message.failed'],
+		});
 
 		// Deactivation with nothing to restore switches deliveries off (the contract's PUT cannot
 		// clear the URL; events: [] = off), and a later trigger may take the URL over.
 		await env.harness.runWebhookMethod(changed, staticData, 'delete');
-		expect(env.emulator.admin.webhookConfig()).toEqual({ url, events: [] });
+		expect(env.emulator.admin.webhookConfig()).toEqual({ url: registered, events: [] });
 		const other = env.triggerNode({ events: ['message.read'] });
 		expect(await env.harness.runWebhookMethod(other, {}, 'create')).toBe(true);
 	});
@@ -92,7 +104,10 @@ describe('activation (webhookMethods.default)', () => {
 		const url = env.harness.webhookUrl(node);
 		const staticData: IDataObject = {};
 		expect(await env.harness.runWebhookMethod(node, staticData, 'create')).toBe(true);
-		expect(env.emulator.admin.webhookConfig()).toEqual({ url, events: ['message.sent'] });
+		expect(env.emulator.admin.webhookConfig()).toEqual({
+			url: withSecret(url, staticData),
+			events: ['message.sent'],
+		});
 
 		// Re-activation (our URL already there) must not forget what to restore.
 		await env.harness.runWebhookMethod(node, staticData, 'create');
@@ -111,6 +126,51 @@ describe('activation (webhookMethods.default)', () => {
 		expect(
 			env.emulator.admin.requests().filter((r) => r.method === 'PUT' && r.path === '/v1/webhooks'),
 		).toHaveLength(2);
+	});
+});
+
+describe('delivery secret', () => {
+	const delivered = {
+		id: 'evt_9',
+		type: 'message.read',
+		created_at: '2026-11-25T06:00:00Z',
+		data: { message_id: 'msg_9', client_ref: 'c', to: '+1', channel: 'sms', status: 'read' },
+	};
+
+	it('rejects a delivery without the registered secret (401, no run) and accepts one with it', async () => {
+		const node = env.triggerNode({ events: ['*'] });
+		const staticData: IDataObject = {};
+		await env.harness.runWebhookMethod(node, staticData, 'create');
+		const { secret } = staticData['node:IntelliPortal Trigger'] as { secret: string };
+
+		for (const query of [{}, { ip_secret: 'guess' }, { ip_secret: secret.slice(1) }]) {
+			const forged = await env.harness.runWebhook(node, { body: delivered, query }, staticData);
+			expect(forged.result.workflowData).toBeUndefined();
+			expect(forged.result.noWebhookResponse).toBe(true);
+			expect(forged.response.statusCode).toBe(401);
+		}
+		const real = await env.harness.runWebhook(
+			node,
+			{ body: delivered, query: { ip_secret: secret } },
+			staticData,
+		);
+		expect(real.result.workflowData![0][0].json).toMatchObject(delivered);
+	});
+
+	it('each activation gets a new secret; with the option off the plain URL is registered', async () => {
+		const node = env.triggerNode({ events: ['*'] });
+		const first: IDataObject = {};
+		await env.harness.runWebhookMethod(node, first, 'create');
+		const url1 = env.emulator.admin.webhookConfig().url;
+		await env.harness.runWebhookMethod(node, first, 'delete');
+		const second: IDataObject = {};
+		await env.harness.runWebhookMethod(node, second, 'create');
+		expect(env.emulator.admin.webhookConfig().url).not.toBe(url1);
+		await env.harness.runWebhookMethod(node, second, 'delete');
+
+		const plain = env.triggerNode({ events: ['*'], verifySecret: false });
+		await env.harness.runWebhookMethod(plain, {}, 'create');
+		expect(env.emulator.admin.webhookConfig().url).toBe(env.harness.webhookUrl(plain));
 	});
 });
 

@@ -372,9 +372,15 @@ export class N8nHarness {
 	/** Runs the trigger's webhook() through n8n-core's WebhookContext with a fake HTTP exchange. */
 	async runWebhook(
 		node: INode,
-		request: { body: unknown; rawBody?: string; headers?: Record<string, string> },
+		request: {
+			body: unknown;
+			rawBody?: string;
+			headers?: Record<string, string>;
+			query?: Record<string, string>;
+		},
+		staticData?: IDataObject,
 	): Promise<{ result: IWebhookResponseData; response: FakeResponse }> {
-		const workflow = this.makeWorkflow(node);
+		const workflow = this.makeWorkflow(node, staticData);
 		const webhookData = this.webhookData(node, workflow);
 		const response = new FakeResponse();
 		const req = {
@@ -384,7 +390,7 @@ export class N8nHarness {
 					? Buffer.from(request.rawBody)
 					: Buffer.from(JSON.stringify(request.body ?? null)),
 			headers: request.headers ?? { 'content-type': 'application/json' },
-			query: {},
+			query: request.query ?? {},
 			params: {},
 			method: 'POST',
 		};
