@@ -5,7 +5,12 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	INodeType,
+} from 'n8n-workflow';
 
 import { IntelliPortalApi } from '../../credentials/IntelliPortalApi.credentials';
 import { N8nTransport } from '../../nodes/IntelliPortal/transport/N8nTransport';
@@ -79,11 +84,18 @@ beforeAll(async () => {
 				probe: req.headers['x-probe'] as string,
 				body: Buffer.concat(chunks).toString('utf8'),
 			});
-			if (req.url === '/reset') return req.socket.destroy();
-			if (req.url === '/slow') return setTimeout(() => res.end('{}'), 2000).unref();
+			if (req.url === '/reset') {
+				req.socket.destroy();
+				return;
+			}
+			if (req.url === '/slow') {
+				setTimeout(() => res.end('{}'), 2000).unref();
+				return;
+			}
 			if (req.url === '/error') {
 				res.writeHead(503, { 'Retry-After': '2', 'Content-Type': 'application/json' });
-				return res.end(JSON.stringify({ error: { code: 'unavailable', message: 'busy' } }));
+				res.end(JSON.stringify({ error: { code: 'unavailable', message: 'busy' } }));
+				return;
 			}
 			res.writeHead(201, { 'Content-Type': 'application/json', 'X-Request-Id': 'r1' });
 			res.end(JSON.stringify({ ok: true }));
@@ -102,7 +114,9 @@ function harness(credentials: IDataObject | null) {
 	return new N8nHarness({
 		nodeTypes: { probe },
 		credentialTypes: { intelliPortalApi: new IntelliPortalApi() },
-		credentials: credentials ? { intelliPortalApi: credentials } : {},
+		credentials: credentials
+			? { intelliPortalApi: credentials as ICredentialDataDecryptedObject }
+			: {},
 	});
 }
 

@@ -143,7 +143,12 @@ describe('delivery secret', () => {
 		await env.harness.runWebhookMethod(node, staticData, 'create');
 		const { secret } = staticData['node:IntelliPortal Trigger'] as { secret: string };
 
-		for (const query of [{}, { ip_secret: 'guess' }, { ip_secret: secret.slice(1) }]) {
+		const forgeries: Record<string, string>[] = [
+			{},
+			{ ip_secret: 'guess' },
+			{ ip_secret: secret.slice(1) },
+		];
+		for (const query of forgeries) {
 			const forged = await env.harness.runWebhook(node, { body: delivered, query }, staticData);
 			expect(forged.result.workflowData).toBeUndefined();
 			expect(forged.result.noWebhookResponse).toBe(true);
