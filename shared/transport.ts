@@ -44,6 +44,51 @@ export interface Transport {
  */
 export type TransportFailurePhase = 'connect' | 'timeout' | 'response';
 
+/**
+ * Error codes (Node sockets, DNS, TLS, undici, axios, node-fetch) proving that no connection was
+ * made, so the request body certainly never reached the server: even a POST may be retried.
+ */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EAI_NONAME',
+	'EHOSTUNREACH',
+	'EHOSTDOWN',
+	'ENETUNREACH',
+	'ENETDOWN',
+	'EADDRNOTAVAIL',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'ERR_INVALID_URL',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The request went out but no answer arrived in time: it may have been processed. */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+	'ERR_CANCELED',
+]);
+
+/**
+ * The one place where hosts' transports classify a failure without an HTTP response from its
+ * error code: 'connect' (never sent), 'timeout', or 'response' (ambiguous; also for no code).
+ */
+export function failurePhaseForCode(code: string | undefined): TransportFailurePhase {
+	if (code === undefined) return 'response';
+	if (NOT_SENT_CODES.has(code)) return 'connect';
+	if (TIMEOUT_CODES.has(code)) return 'timeout';
+	return 'response';
+}
+
 /** What a transport rejects with when there is no HTTP response. Anything else counts as 'response'. */
 export class TransportFailure extends Error {
 	readonly phase: TransportFailurePhase;

@@ -5,7 +5,7 @@
 import axios from 'axios';
 import type { AxiosError } from 'axios';
 
-import { TransportFailure } from '../transport';
+import { TransportFailure, failurePhaseForCode } from '../transport';
 import type {
 	Transport,
 	TransportFailurePhase,
@@ -20,22 +20,12 @@ export interface AxiosTransportOptions {
 	now?: () => number;
 }
 
-const CONNECT_CODES = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'EADDRNOTAVAIL',
-]);
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
-
 function phaseOf(error: AxiosError): TransportFailurePhase {
-	const code = error.code ?? '';
-	const causeCode = (error.cause as { code?: string } | undefined)?.code ?? '';
-	if (CONNECT_CODES.has(code) || CONNECT_CODES.has(causeCode)) return 'connect';
-	if (TIMEOUT_CODES.has(code) || /timeout/i.test(error.message)) return 'timeout';
-	return 'response';
+	const causeCode = (error.cause as { code?: string } | undefined)?.code;
+	const phase = failurePhaseForCode(error.code ?? causeCode);
+	if (phase === 'response' && causeCode !== undefined) return failurePhaseForCode(causeCode);
+	if (phase === 'response' && /timeout/i.test(error.message)) return 'timeout';
+	return phase;
 }
 
 function flattenHeaders(headers: unknown): Record<string, string | undefined> {

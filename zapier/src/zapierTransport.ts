@@ -2,31 +2,11 @@ import type { HttpResponse, ZObject } from 'zapier-platform-core';
 
 import {
 	TransportFailure,
+	failurePhaseForCode,
 	type Transport,
 	type TransportRequest,
 	type TransportResponse,
 } from '../../shared';
-
-/**
- * Socket error codes that prove the request never reached the server (nothing was sent), so the
- * core may safely retry even a POST. Everything else without an HTTP response is ambiguous.
- */
-const NOT_SENT_CODES = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'EADDRNOTAVAIL',
-	'ERR_INVALID_URL',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-	'CERT_HAS_EXPIRED',
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-]);
-
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 interface LowLevelError {
 	name?: unknown;
@@ -49,7 +29,7 @@ export function toTransportFailure(error: unknown, timeoutMs?: number): Transpor
 	if (
 		err.type === 'request-timeout' ||
 		err.name === 'AbortError' ||
-		(code && TIMEOUT_CODES.has(code))
+		failurePhaseForCode(code) === 'timeout'
 	) {
 		return new TransportFailure(
 			timeoutMs ? `no response within ${timeoutMs} ms` : 'no response in time',
@@ -59,7 +39,7 @@ export function toTransportFailure(error: unknown, timeoutMs?: number): Transpor
 			},
 		);
 	}
-	if (code && NOT_SENT_CODES.has(code)) {
+	if (failurePhaseForCode(code) === 'connect') {
 		return new TransportFailure(`connection failed (${code})`, {
 			phase: 'connect',
 			code,

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { TransportFailure } from '../../../shared';
+import { TransportFailure, failurePhaseForCode } from '../../../shared';
 import type { Transport, TransportRequest, TransportResponse } from '../../../shared';
 
 export const CREDENTIAL_TYPE = 'intelliPortalApi';
@@ -22,36 +22,6 @@ export type N8nHttpContext =
 	| IWebhookFunctions;
 
 type TransportPhase = 'connect' | 'timeout' | 'response';
-
-/** No connection was made, so the request body certainly never reached the server. */
-const CONNECT_CODES = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EAI_NONAME',
-	'EHOSTUNREACH',
-	'EHOSTDOWN',
-	'ENETUNREACH',
-	'ENETDOWN',
-	'EADDRNOTAVAIL',
-	'UND_ERR_CONNECT_TIMEOUT',
-	'ERR_INVALID_URL',
-	'CERT_HAS_EXPIRED',
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-
-/** The request went out but no answer arrived in time: it may have been processed. */
-const TIMEOUT_CODES = new Set([
-	'ECONNABORTED',
-	'ETIMEDOUT',
-	'ESOCKETTIMEDOUT',
-	'UND_ERR_HEADERS_TIMEOUT',
-	'UND_ERR_BODY_TIMEOUT',
-]);
 
 const MAX_CAUSE_DEPTH = 6;
 
@@ -101,10 +71,7 @@ export function findErrorCode(error: unknown): string | undefined {
 }
 
 export function phaseForCode(code: string | undefined): TransportPhase {
-	if (code === undefined) return 'response';
-	if (CONNECT_CODES.has(code)) return 'connect';
-	if (TIMEOUT_CODES.has(code)) return 'timeout';
-	return 'response';
+	return failurePhaseForCode(code);
 }
 
 function describeFailure(
