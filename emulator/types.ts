@@ -2,15 +2,13 @@
 
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 
-export const EVENT_TYPES = [
-	'message.queued',
-	'message.sent',
-	'message.delivered',
-	'message.read',
-	'message.failed',
-	'message.received',
-	'client.onboarded',
-] as const;
+/**
+ * The webhook event names are the project's own decision (the contract defines no payloads),
+ * made once in the core: the emulator emits exactly those.
+ */
+import { WEBHOOK_EVENT_TYPES } from '../shared/types';
+
+export const EVENT_TYPES = WEBHOOK_EVENT_TYPES;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Runtime-adjustable knobs (options at start, CLI flags/env, `POST /__admin/config`). */
