@@ -49,6 +49,12 @@ async function sendOne(
 	return response as unknown as IDataObject;
 }
 
+/**
+ * Enough in flight to reach a 200 req/s limit at ~80 ms round trips; the adaptive governor backs
+ * off on the first 429, so a higher ceiling costs nothing against a stricter limit.
+ */
+export const DEFAULT_CONCURRENCY = 16;
+
 interface SendOptions {
 	concurrency?: number;
 	maxRequestsPerSecond?: number;
@@ -69,7 +75,7 @@ export async function sendMessages(
 	operation: string,
 ): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as SendOptions;
-	const concurrency = Math.max(1, Math.floor(Number(options.concurrency ?? 5)) || 1);
+	const concurrency = Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY)) || 1);
 	const maxRequestsPerSecond = Number(options.maxRequestsPerSecond ?? 0);
 	const continueOnFail = this.continueOnFail();
 

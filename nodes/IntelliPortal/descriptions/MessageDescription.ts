@@ -174,7 +174,7 @@ export const messageFields: INodeProperties[] = [
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				default: 5,
+				default: 16,
 				typeOptions: { minValue: 1, maxValue: 50 },
 				description:
 					'How many messages of this run are in flight at once. Output order always matches input order.',
