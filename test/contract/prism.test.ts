@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { IntelliPortalClient } from '../../shared';
+import { IntelliPortalClient, IntelliPortalError } from '../../shared';
 import type { Transport, TransportRequest, TransportResponse } from '../../shared';
 import { createAxiosTransport } from '../../shared/transports/axios';
 
@@ -215,9 +215,19 @@ describe('the core client conforms to the contract (Prism)', () => {
 	});
 });
 
-/** Runs an operation whose mocked answer has no body; a parse error of that empty body is not the subject here. */
+/**
+ * Runs an operation whose mocked answer has no body (the contract gives no response schema).
+ * The core then reports `unexpected_response` for the 2xx it got; any other failure (client-side
+ * validation, a 4xx from Prism, a network error) fails the test.
+ */
 async function settle(p: Promise<unknown>): Promise<void> {
-	await p.catch(() => undefined);
+	try {
+		await p;
+	} catch (err) {
+		if (!(err instanceof IntelliPortalError) || err.code !== 'unexpected_response') throw err;
+		expect(err.httpStatus).toBeGreaterThanOrEqual(200);
+		expect(err.httpStatus).toBeLessThan(300);
+	}
 }
 
 describe('negative control: the detector sees real violations', () => {
