@@ -5,10 +5,21 @@
  * the client's timeout: nothing is lost, nothing is sent twice, every failure says whether the
  * message may have gone out, and "not sent" is true.
  */
+import { appendFileSync } from 'node:fs';
+
 import { runSoak } from './soak';
 import type { SoakFigures } from './soak';
 
+// `npm run reliability` runs this file larger and collects the figures (IP_SOAK_OUT).
+const CORE_ITEMS = Number(process.env.IP_SOAK_CORE ?? 300);
+const N8N_ITEMS = Number(process.env.IP_SOAK_N8N ?? 200);
+
+function record(f: SoakFigures) {
+	if (process.env.IP_SOAK_OUT) appendFileSync(process.env.IP_SOAK_OUT, `${JSON.stringify(f)}\n`);
+}
+
 function expectSound(f: SoakFigures) {
+	record(f);
 	expect({ lost: f.lost, duplicated: f.duplicated, misclassified: f.misclassified }).toEqual({
 		lost: 0,
 		duplicated: 0,
@@ -16,19 +27,20 @@ function expectSound(f: SoakFigures) {
 	});
 	expect(f.delivered + f.failedNotSent + f.failedMaybeSent).toBe(f.items);
 	// The faults really happened, and the retry policy absorbed the retryable ones.
-	expect(f.rateLimited + f.faultsInjected.error503).toBeGreaterThan(0);
+	expect(f.rateLimited).toBeGreaterThan(0);
+	expect(f.faultsInjected.error503).toBeGreaterThan(0);
 	expect(f.faultsInjected.error500 + f.faultsInjected.resetAfter).toBeGreaterThan(0);
 	expect(f.delivered).toBeGreaterThan(f.items * 0.9);
 }
 
-test('core client + bulk runner: 600 sends under faults', async () => {
-	const f = await runSoak({ path: 'core', items: 600, timeoutMs: 800 });
+test(`core client + bulk runner: ${CORE_ITEMS} sends under faults`, async () => {
+	const f = await runSoak({ path: 'core', items: CORE_ITEMS, timeoutMs: 800 });
 	expectSound(f);
 	// Slow responses ran into the client's timeout and were reported as "may have been sent".
 	expect(f.faultsInjected.slow).toBeGreaterThan(0);
 	expect(f.failedMaybeSent).toBeGreaterThan(0);
-}, 120_000);
+}, 600_000);
 
-test('n8n node in n8n-core: 300 sends under faults, Continue On Fail', async () => {
-	expectSound(await runSoak({ path: 'n8n', items: 300 }));
-}, 120_000);
+test(`n8n node in n8n-core: ${N8N_ITEMS} sends under faults, Continue On Fail`, async () => {
+	expectSound(await runSoak({ path: 'n8n', items: N8N_ITEMS }));
+}, 600_000);

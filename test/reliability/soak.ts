@@ -127,7 +127,9 @@ export async function runSoak(options: {
 	const timeoutMs = options.timeoutMs ?? 1500;
 	const emulatorOptions: Partial<EmulatorOptions> = {
 		...SOAK_FAULTS,
-		rateLimitRps: options.rateLimitRps ?? 100,
+		// A tight bucket so that the server really answers 429 + Retry-After during the soak.
+		rateLimitRps: options.rateLimitRps ?? 60,
+		rateLimitBurst: 5,
 		statusStepMs: 0,
 		seed: 7,
 		// Slow responses only where the client's timeout is short enough to test in a suite; the
