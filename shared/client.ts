@@ -7,7 +7,7 @@ import type { Environment } from './environment';
 import { IntelliPortalError, NetworkError, ServerError, fromHttpResponse } from './errors';
 import type { RateGovernor } from './pacing';
 import { redact } from './redact';
-import { decideRetry, resolveRetryPolicy } from './retry';
+import { PACED_THROTTLE_BUDGET_MS, decideRetry, isThrottle, resolveRetryPolicy } from './retry';
 import type { RetryPolicy } from './retry';
 import { TransportFailure } from './transport';
 import type { HttpMethod, Transport, TransportResponse } from './transport';
@@ -116,7 +116,12 @@ export class IntelliPortalClient {
 		this.environment = resolved.environment;
 		this.#apiKey = resolved.apiKey;
 		this.#transport = transport;
-		this.#policy = resolveRetryPolicy(options.retry);
+		// Under a governor a 429 is the pacing at work: give items a time budget, not an attempt cap.
+		this.#policy = resolveRetryPolicy(
+			options.governor && options.retry?.throttleBudgetMs === undefined
+				? { ...options.retry, throttleBudgetMs: PACED_THROTTLE_BUDGET_MS }
+				: options.retry,
+		);
 		const timeout = options.timeoutMs;
 		this.#timeoutMs =
 			typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0
@@ -297,16 +302,23 @@ export class IntelliPortalClient {
 	private async request(spec: RequestSpec): Promise<{ status: number; body: unknown }> {
 		const secrets = [this.#apiKey];
 		const url = this.url(spec);
+		let throttledAttempts = 0;
+		let throttleWaitedMs = 0;
 		for (let attempt = 1; ; attempt++) {
 			const result = await this.attempt(spec, url, secrets);
 			if (!(result instanceof IntelliPortalError)) return result;
+			const throttled = isThrottle(result);
+			if (throttled) throttledAttempts++;
 			const decision = decideRetry({
 				method: spec.method,
 				attempt,
 				error: result,
 				policy: this.#policy,
+				throttledAttempts,
+				throttleWaitedMs,
 			});
 			if (!decision.retry) throw decision.error;
+			if (throttled) throttleWaitedMs += decision.delayMs;
 			await this.#transport.sleep(decision.delayMs);
 		}
 	}

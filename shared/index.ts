@@ -30,7 +30,14 @@ export {
 	validateWebhookUpdate,
 	webhookUrlProblem,
 } from './validation';
-export { DEFAULT_RETRY_POLICY, backoffDelay, decideRetry, resolveRetryPolicy } from './retry';
+export {
+	DEFAULT_RETRY_POLICY,
+	PACED_THROTTLE_BUDGET_MS,
+	backoffDelay,
+	decideRetry,
+	isThrottle,
+	resolveRetryPolicy,
+} from './retry';
 export type { RetryDecision, RetryInput, RetryPolicy } from './retry';
 export { REDACTED, redact, redactValue } from './redact';
 export { isHttpUrl, parseHttpUrl } from './url';

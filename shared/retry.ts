@@ -1,10 +1,13 @@
 /**
  * Every retry rule of the core, in one place, as a pure function.
  *
- * - 429, and 503 with Retry-After: retried after the server's delay (any method: the server
- *   refused the request, it was not processed), up to `maxAttempts`. A Retry-After longer than
- *   `maxRetryAfterMs` is not waited for: the call fails at once with a RateLimitError/ServerError
- *   saying how long the server asked to wait.
+ * - 429, and 503 with Retry-After ("throttled"): retried after the server's delay (any method:
+ *   the server refused the request, it was not processed). A single call retries up to
+ *   `maxAttempts`. Under a rate governor (bulk sending) the client sets `throttleBudgetMs`:
+ *   throttled attempts then do not use up `maxAttempts` (in a paced run a 429 is the pacing
+ *   working, not a failure of the item) and the item is retried until its total server-requested
+ *   waiting would exceed the budget. A Retry-After longer than `maxRetryAfterMs` is not waited
+ *   for: the call fails at once with a RateLimitError/ServerError saying how long to wait.
  * - GET/PUT/DELETE (idempotent): retried with exponential backoff + jitter on 5xx and on network
  *   errors of every phase.
  * - POST after a 5xx or an ambiguous network error (`phase` 'timeout' or 'response'): NOT
@@ -27,7 +30,17 @@ export interface RetryPolicy {
 	defaultRetryAfterMs: number;
 	/** Random source in [0, 1) for jitter (injectable for tests). Default Math.random. */
 	random: () => number;
+	/**
+	 * Total server-requested waiting (429 / 503 + Retry-After) one request may do, counted apart
+	 * from `maxAttempts`. Undefined (the default for single calls): throttled attempts count
+	 * against `maxAttempts`, so an interactive call fails fast. The client uses
+	 * PACED_THROTTLE_BUDGET_MS when a rate governor paces it.
+	 */
+	throttleBudgetMs?: number;
 }
+
+/** Throttle budget of a paced (bulk) client: 10 minutes of Retry-After per item. */
+export const PACED_THROTTLE_BUDGET_MS = 600_000;
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 	maxAttempts: 4,
@@ -52,7 +65,23 @@ export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPol
 		maxRetryAfterMs: count(partial.maxRetryAfterMs, d.maxRetryAfterMs, 0),
 		defaultRetryAfterMs: count(partial.defaultRetryAfterMs, d.defaultRetryAfterMs, 0),
 		random: typeof partial.random === 'function' ? partial.random : d.random,
+		...(partial.throttleBudgetMs !== undefined &&
+		Number.isFinite(partial.throttleBudgetMs) &&
+		partial.throttleBudgetMs >= 0
+			? { throttleBudgetMs: partial.throttleBudgetMs }
+			: {}),
 	};
+}
+
+/**
+ * True for a response that refused the request without processing it and said when to come back:
+ * 429, or 503 with Retry-After.
+ */
+export function isThrottle(error: IntelliPortalError): boolean {
+	return (
+		error instanceof RateLimitError ||
+		(error instanceof ServerError && error.httpStatus === 503 && error.retryAfterMs !== undefined)
+	);
 }
 
 /**
@@ -71,16 +100,30 @@ export interface RetryInput {
 	attempt: number;
 	error: IntelliPortalError;
 	policy: RetryPolicy;
+	/** How many of the `attempt` attempts were throttled (isThrottle), the current one included. */
+	throttledAttempts?: number;
+	/** Server-requested waiting already done for this request (ms). */
+	throttleWaitedMs?: number;
 }
 
 export type RetryDecision =
 	| { retry: true; delayMs: number; reason: string }
 	| { retry: false; error: IntelliPortalError };
 
-export function decideRetry({ method, attempt, error, policy }: RetryInput): RetryDecision {
+export function decideRetry({
+	method,
+	attempt,
+	error,
+	policy,
+	throttledAttempts = 0,
+	throttleWaitedMs = 0,
+}: RetryInput): RetryDecision {
 	const upper = method.toUpperCase();
 	const idempotent = upper !== 'POST';
-	const attemptsLeft = attempt < policy.maxAttempts;
+	const budget = policy.throttleBudgetMs;
+	// With a throttle budget, refused-and-not-processed attempts do not use up maxAttempts.
+	const counted = budget === undefined ? attempt : Math.max(0, attempt - throttledAttempts);
+	const attemptsLeft = counted < policy.maxAttempts;
 
 	const serverWait = (retryAfterMs: number | undefined, reason: string): RetryDecision => {
 		const wait = retryAfterMs ?? policy.defaultRetryAfterMs;
@@ -104,16 +147,40 @@ export function decideRetry({ method, attempt, error, policy }: RetryInput): Ret
 						});
 			return { retry: false, error: longer };
 		}
-		return attemptsLeft ? { retry: true, delayMs: wait, reason } : { retry: false, error };
+		if (budget === undefined) {
+			return attemptsLeft ? { retry: true, delayMs: wait, reason } : { retry: false, error };
+		}
+		if (throttleWaitedMs + wait <= budget) return { retry: true, delayMs: wait, reason };
+		const waited =
+			throttleWaitedMs < 120_000
+				? `${Math.round(throttleWaitedMs / 1000)} s`
+				: `${Math.round(throttleWaitedMs / 60_000)} min`;
+		const message = `${error.message} The server kept refusing this request for ${waited} (${throttledAttempts} attempts); it was not sent.`;
+		const exhausted =
+			error instanceof RateLimitError
+				? new RateLimitError(message, {
+						code: error.code,
+						httpStatus: error.httpStatus,
+						details: error.details,
+						retryAfterMs: wait,
+					})
+				: new ServerError(message, {
+						code: error.code,
+						httpStatus: error.httpStatus,
+						details: error.details,
+						retryable: true,
+						retryAfterMs: wait,
+					});
+		return { retry: false, error: exhausted };
 	};
 
-	if (error instanceof RateLimitError) return serverWait(error.retryAfterMs, 'rate limited (429)');
-	if (
-		error instanceof ServerError &&
-		error.httpStatus === 503 &&
-		error.retryAfterMs !== undefined
-	) {
-		return serverWait(error.retryAfterMs, 'service unavailable (503 with Retry-After)');
+	if (isThrottle(error)) {
+		return serverWait(
+			error.retryAfterMs,
+			error instanceof RateLimitError
+				? 'rate limited (429)'
+				: 'service unavailable (503 with Retry-After)',
+		);
 	}
 	if (!attemptsLeft) return { retry: false, error };
 	if (error instanceof NetworkError) {

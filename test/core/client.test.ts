@@ -1,6 +1,7 @@
 import {
 	IntelliPortalClient,
 	NetworkError,
+	PACED_THROTTLE_BUDGET_MS,
 	RateLimitError,
 	ServerError,
 	TransportFailure,
@@ -328,6 +329,90 @@ describe('governor', () => {
 			},
 		);
 		await expect(client.sendMessage(message)).resolves.toMatchObject({ id: 'msg_1' });
+	});
+});
+
+describe('throttles under a governor (bulk): a time budget, not the attempt cap', () => {
+	const passThrough: RateGovernor = { acquire: async () => {}, release: () => {} };
+	const throttled = (seconds: number): Scripted => ({
+		status: 429,
+		headers: { 'retry-after': String(seconds) },
+	});
+
+	it('ten 429s in a row, then accepted: the item is sent once, not failed after maxAttempts', async () => {
+		const script = [...Array.from({ length: 10 }, () => throttled(1)), accepted];
+		const { transport, client } = setup(script, {}, passThrough);
+		await expect(client.sendMessage(message)).resolves.toMatchObject({ id: 'msg_1' });
+		expect(transport.requests).toHaveLength(11);
+		expect(transport.sleeps).toEqual(Array.from({ length: 10 }, () => 1000));
+	});
+
+	it('without a governor the same call still fails fast after maxAttempts (interactive use)', async () => {
+		const script = [...Array.from({ length: 10 }, () => throttled(1)), accepted];
+		const { transport, client } = setup(script);
+		await expect(client.sendMessage(message)).rejects.toBeInstanceOf(RateLimitError);
+		expect(transport.requests).toHaveLength(4);
+	});
+
+	it('503 + Retry-After counts as a throttle too; throttles do not use up the attempts other failures get', async () => {
+		const connect = { fail: new TransportFailure('refused', { phase: 'connect' as const }) };
+		const script: Scripted[] = [
+			{ status: 503, headers: { 'retry-after': '1' } },
+			throttled(1),
+			throttled(1),
+			throttled(1),
+			connect,
+			throttled(1),
+			connect,
+			connect,
+			accepted,
+		];
+		const { transport, client } = setup(script, {}, passThrough);
+		await expect(client.sendMessage(message)).resolves.toMatchObject({ id: 'msg_1' });
+		expect(transport.requests).toHaveLength(9);
+	});
+
+	it('connect failures still get only maxAttempts in total, throttles between them or not', async () => {
+		const connect = { fail: new TransportFailure('refused', { phase: 'connect' as const }) };
+		const script: Scripted[] = [connect, throttled(1), connect, connect, connect, accepted];
+		const { transport, client } = setup(script, {}, passThrough);
+		await expect(client.sendMessage(message)).rejects.toMatchObject({ phase: 'connect' });
+		expect(transport.requests).toHaveLength(5);
+	});
+
+	it('when the budget is spent the item fails as a RateLimitError that says it was not sent', async () => {
+		const { transport, client } = setup(
+			[throttled(30)],
+			{ throttleBudgetMs: 100_000 },
+			passThrough,
+		);
+		const error = (await rejection(client.sendMessage(message))) as RateLimitError;
+		expect(error).toBeInstanceOf(RateLimitError);
+		expect(error.mayHaveBeenSent).toBe(false);
+		expect(error.message).toMatch(
+			/kept refusing this request for 90 s \(4 attempts\); it was not sent/,
+		);
+		// 30 + 30 + 30 s waited; a fourth 30 s wait would pass the 100 s budget.
+		expect(transport.sleeps).toEqual([30_000, 30_000, 30_000]);
+		expect(transport.requests).toHaveLength(4);
+	});
+
+	it('the default budget of a governed client is PACED_THROTTLE_BUDGET_MS', async () => {
+		const { transport, client } = setup([throttled(60)], {}, passThrough);
+		await expect(client.sendMessage(message)).rejects.toBeInstanceOf(RateLimitError);
+		expect(transport.sleeps.reduce((a, b) => a + b, 0)).toBe(PACED_THROTTLE_BUDGET_MS);
+	});
+
+	it('a POST is still never repeated after an ambiguous failure, however many throttles came before', async () => {
+		const script: Scripted[] = [
+			throttled(1),
+			throttled(1),
+			{ status: 500, body: { error: { message: 'db down' } } },
+			accepted,
+		];
+		const { transport, client } = setup(script, {}, passThrough);
+		await expect(client.sendMessage(message)).rejects.toMatchObject({ mayHaveBeenSent: true });
+		expect(transport.requests).toHaveLength(3);
 	});
 });
 
