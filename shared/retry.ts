@@ -77,7 +77,7 @@ export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPol
  * True for a response that refused the request without processing it and said when to come back:
  * 429, or 503 with Retry-After.
  */
-export function isThrottle(error: IntelliPortalError): boolean {
+export function isThrottle(error: IntelliPortalError): error is RateLimitError | ServerError {
 	return (
 		error instanceof RateLimitError ||
 		(error instanceof ServerError && error.httpStatus === 503 && error.retryAfterMs !== undefined)
