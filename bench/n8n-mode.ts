@@ -1,8 +1,222 @@
 /**
- * `--mode n8n`: the same comparison inside a real n8n (the HTTP Request node vs. our node). It
- * needs the real-n8n harness (scripts/n8n/start.ts) and a built IntelliPortal node; until both
- * are wired in, this says why the mode is unavailable and the benchmark runs at core level.
+ * `--mode n8n`: the send cases inside a real n8n (the end-to-end harness, scripts/n8n/start.ts,
+ * with this repo's packed package installed as a community package). Each case is a workflow
+ *
+ *   Manual Trigger → Code (N items, item i carries `bench:<run>:<i>`) → the sender
+ *
+ * run as the editor's "Execute workflow" button does. The sender is our IntelliPortal node or
+ * n8n's own HTTP Request node posting the same JSON bodies to /messages/send with a Header Auth
+ * credential. Wall time is the sending node's own execution time as n8n recorded it (the Code
+ * node and saving the execution are the same for every case and are reported separately).
  */
-export function n8nModeUnavailableReason(): string | null {
-	return 'the in-n8n runner is not wired into the benchmark yet; results are core-level (the senders run as plain Node code against the emulator, not inside n8n)';
+import type { N8nInstance, WorkflowJson } from '../scripts/n8n/start';
+import { BENCH_API_KEY, messageBody } from './cases';
+import type { SenderView } from './judge';
+
+const ACTION_TYPE = 'n8n-nodes-intelliportal.intelliPortal';
+const CREDENTIAL_TYPE = 'intelliPortalApi';
+const HTTP_TYPE = 'n8n-nodes-base.httpRequest';
+/** The HTTP Request node's current version in n8n 2.41 (what a new node in the editor gets). */
+const HTTP_VERSION = 4.5;
+const SENDER = 'Send';
+
+export interface N8nSendCase {
+	key: string;
+	title: string;
+	concurrency: number;
+	/** The sending node (without credentials; attached per instance). */
+	sender(): WorkflowJson['nodes'][number];
+}
+
+/** Our node at its defaults (Concurrency 16, adaptive pacing), Continue On Fail. */
+export function oursNodeCase(key: string, title: string, concurrency?: number): N8nSendCase {
+	return {
+		key,
+		title,
+		concurrency: concurrency ?? 16,
+		sender: () => ({
+			id: 'bench-send',
+			name: SENDER,
+			type: ACTION_TYPE,
+			typeVersion: 1,
+			position: [400, 0],
+			onError: 'continueRegularOutput',
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				clientRef: { __rl: true, mode: 'id', value: '={{ $json.body.client_ref }}' },
+				to: '={{ $json.body.to }}',
+				messageType: 'text',
+				textBody: '={{ $json.body.text.body }}',
+				options: concurrency === undefined ? {} : { concurrency },
+			},
+		}),
+	};
+}
+
+/**
+ * n8n's HTTP Request node posting each item's body; `batching` as in its Batching option.
+ * Continue On Fail, so that one 429 does not stop the node and every item reports its outcome
+ * (at the node's literal defaults the first 429 fails the whole execution after every request
+ * has already been sent, which delivers the same messages and reports less).
+ */
+export function httpNodeCase(
+	key: string,
+	title: string,
+	concurrency: number,
+	batching?: { batchSize: number; batchInterval: number },
+): N8nSendCase {
+	return {
+		key,
+		title,
+		concurrency,
+		sender: () => ({
+			id: 'bench-send',
+			name: SENDER,
+			type: HTTP_TYPE,
+			typeVersion: HTTP_VERSION,
+			position: [400, 0],
+			onError: 'continueRegularOutput',
+			parameters: {
+				method: 'POST',
+				url: '={{ $json.url }}',
+				authentication: 'genericCredentialType',
+				genericAuthType: 'httpHeaderAuth',
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody: '={{ JSON.stringify($json.body) }}',
+				options: batching ? { batching: { batch: batching } } : {},
+			},
+		}),
+	};
+}
+
+function workflow(
+	name: string,
+	sender: WorkflowJson['nodes'][number],
+	jsCode: string,
+): WorkflowJson {
+	return {
+		name,
+		nodes: [
+			{
+				id: 'bench-manual',
+				name: 'Manual',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'bench-rows',
+				name: 'Rows',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+				parameters: { jsCode },
+			},
+			sender,
+		],
+		connections: {
+			Manual: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
+			Rows: { main: [[{ node: SENDER, type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** The Code node's source: N items, each with the message body (and the URL for HTTP Request). */
+function rowsCode(n: number, runId: string, url: string): string {
+	const sample = JSON.stringify(messageBody('RUN', 0));
+	return [
+		`const template = ${sample};`,
+		`const items = [];`,
+		`for (let i = 0; i < ${n}; i++) {`,
+		`  const body = JSON.parse(JSON.stringify(template));`,
+		`  body.client_ref = 'bench-' + i;`,
+		`  body.to = '+1555' + String(i).padStart(7, '0');`,
+		`  body.text.body = ${JSON.stringify(`bench:${runId}:`)} + i;`,
+		`  items.push({ json: { url: ${JSON.stringify(url)}, body } });`,
+		`}`,
+		`return items;`,
+	].join('\n');
+}
+
+export interface N8nBench {
+	n8n: N8nInstance;
+	run(
+		sendCase: N8nSendCase,
+		params: { n: number; runId: string },
+	): Promise<SenderView & { wallMs: number; executionMs: number }>;
+	stop(): Promise<void>;
+}
+
+/** Starts n8n with the packed package and the two credentials the cases use. */
+export async function startN8nBench(emulatorBaseUrl: string): Promise<N8nBench> {
+	// Loaded here so that core mode never needs the n8n harness.
+	const harness = await import('../scripts/n8n/start');
+	const n8n = await harness.startN8n({ packageDir: harness.REPO_ROOT });
+	try {
+		await n8n.setupOwner();
+		const ours = await n8n.createCredential({
+			name: 'IntelliPortal (emulator)',
+			type: CREDENTIAL_TYPE,
+			data: { apiKey: BENCH_API_KEY, environment: 'custom', baseUrl: emulatorBaseUrl },
+		});
+		const header = await n8n.createCredential({
+			name: 'IntelliPortal bearer header (emulator)',
+			type: 'httpHeaderAuth',
+			data: { name: 'Authorization', value: `Bearer ${BENCH_API_KEY}` },
+		});
+		return {
+			n8n,
+			async run(sendCase, { n, runId }) {
+				const sender = sendCase.sender();
+				sender.credentials =
+					sender.type === HTTP_TYPE
+						? { httpHeaderAuth: { id: header.id, name: header.name } }
+						: { [CREDENTIAL_TYPE]: { id: ours.id, name: ours.name } };
+				const imported = await n8n.importWorkflow(
+					workflow(
+						`Bench ${sendCase.key} (${n})`,
+						sender,
+						rowsCode(n, runId, `${emulatorBaseUrl}/messages/send`),
+					),
+				);
+				// Generous bound: a sequential run of 10 000 items takes minutes.
+				const execution = await n8n.runManually(imported.id, {
+					timeoutMs: Math.max(600_000, n * 200),
+				});
+				const runs = execution.data?.resultData.runData[SENDER];
+				if (!runs || runs.length === 0) {
+					throw new Error(
+						`${sendCase.key}: the sending node did not run (execution ${execution.id} ${execution.status}: ${JSON.stringify(execution.data?.resultData.error ?? null).slice(0, 500)})`,
+					);
+				}
+				const run = runs[0] as {
+					executionTime?: number;
+					data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> };
+				};
+				const items = run.data?.main[0] ?? [];
+				const ids: Array<string | undefined> = items.map((item) =>
+					typeof item.json.id === 'string' && item.json.error === undefined
+						? item.json.id
+						: undefined,
+				);
+				const started = Date.parse(execution.startedAt);
+				const stopped = execution.stoppedAt ? Date.parse(execution.stoppedAt) : Number.NaN;
+				return {
+					ids,
+					senderFailures:
+						ids.filter((id) => id === undefined).length + Math.max(0, n - items.length),
+					wallMs: Number(run.executionTime ?? Number.NaN),
+					executionMs: stopped - started,
+				};
+			},
+			stop: () => n8n.stop(),
+		};
+	} catch (error) {
+		await n8n.stop();
+		throw error;
+	}
 }

@@ -22,33 +22,11 @@ import { startEmulatorProcess } from './emulator-process';
 import type { EmulatorProcess } from './emulator-process';
 import { runMemoryCase } from './memory';
 import type { MemoryResult } from './memory';
-import { n8nModeUnavailableReason } from './n8n-mode';
-
-interface SendCaseResult {
-	key: string;
-	title: string;
-	n: number;
-	concurrency: number;
-	wallMs: number;
-	/** wall time / the floor of row (5). */
-	ratioToFloor: number;
-	/** Items the emulator holds exactly one message for. */
-	deliveredOnce: number;
-	/** Items the emulator holds no message for (lost). */
-	failed: number;
-	/** Extra messages beyond one per item (a customer messaged twice). */
-	duplicated: number;
-	/** 429 responses the emulator sent during the case. */
-	http429: number;
-	/** Requests the emulator saw. */
-	requests: number;
-	/** Failures as the sender saw them. */
-	senderFailures: number;
-	/** Every id the sender returned for item i belongs to the message for item i. */
-	orderPreserved: boolean;
-	/** Achieved delivered-messages per second. */
-	deliveredPerSecond: number;
-}
+import { floorMs as floorOf, judgeSendCase, prepareEmulator } from './judge';
+import type { CaseParams, SendCaseResult } from './judge';
+import { httpNodeCase, oursNodeCase, startN8nBench } from './n8n-mode';
+import type { N8nBench, N8nSendCase } from './n8n-mode';
+import { N8N_VERSION } from '../scripts/n8n/start';
 
 function machine(): Record<string, string | number> {
 	let nproc = cpus().length;
@@ -65,19 +43,13 @@ function machine(): Record<string, string | number> {
 	};
 }
 
-async function runSendCase(
+async function runCoreCase(
 	emulator: EmulatorProcess,
 	sendCase: SendCase,
-	params: { n: number; rate: number; latency: number },
-	floorMs: number,
+	params: CaseParams,
+	floor: number,
 ): Promise<SendCaseResult> {
-	await emulator.reset();
-	await emulator.config({
-		latencyMs: params.latency,
-		rateLimitRps: params.rate,
-		rateLimitBurst: 0,
-		statusStepMs: 0,
-	});
+	await prepareEmulator(emulator, params);
 	const runId = `${sendCase.key}-${Date.now().toString(36)}`;
 	process.stderr.write(`  ${sendCase.key}: sending ${params.n} messages ...\n`);
 	const started = performance.now();
@@ -88,57 +60,42 @@ async function runSendCase(
 		rate: params.rate,
 	});
 	const wallMs = performance.now() - started;
+	return judgeSendCase(emulator, sendCase, params, runId, outcome, { wallMs, floorMs: floor });
+}
 
-	const counters = await emulator.counters();
-	const messages = await emulator.messages();
-	const perItem = new Array<number>(params.n).fill(0);
-	const itemOfId = new Map<string, number>();
-	const prefix = `bench:${runId}:`;
-	for (const m of messages) {
-		const text = (m.body as { text?: { body?: string } }).text?.body;
-		if (typeof text !== 'string' || !text.startsWith(prefix)) continue;
-		const index = Number(text.slice(prefix.length));
-		if (Number.isInteger(index) && index >= 0 && index < params.n) {
-			perItem[index]++;
-			itemOfId.set(m.id, index);
-		}
-	}
-	let orderPreserved = outcome.ids.length === params.n;
-	outcome.ids.forEach((id, i) => {
-		if (id !== undefined && itemOfId.get(id) !== i) orderPreserved = false;
+async function runN8nCase(
+	emulator: EmulatorProcess,
+	bench: N8nBench,
+	sendCase: N8nSendCase,
+	params: CaseParams,
+	floor: number,
+): Promise<SendCaseResult> {
+	await prepareEmulator(emulator, params);
+	const runId = `${sendCase.key}-${Date.now().toString(36)}`;
+	process.stderr.write(`  ${sendCase.key}: ${params.n} items through n8n ...\n`);
+	const outcome = await bench.run(sendCase, { n: params.n, runId });
+	return judgeSendCase(emulator, sendCase, params, runId, outcome, {
+		wallMs: outcome.wallMs,
+		executionMs: outcome.executionMs,
+		floorMs: floor,
 	});
-	const deliveredOnce = perItem.filter((c) => c === 1).length;
-	const delivered = perItem.filter((c) => c >= 1).length;
-	return {
-		key: sendCase.key,
-		title: sendCase.title,
-		n: params.n,
-		concurrency: sendCase.concurrency,
-		wallMs: Math.round(wallMs),
-		ratioToFloor: Number((wallMs / floorMs).toFixed(3)),
-		deliveredOnce,
-		failed: perItem.filter((c) => c === 0).length,
-		duplicated: perItem.reduce((sum, c) => sum + Math.max(0, c - 1), 0),
-		http429: counters.rateLimited,
-		requests: counters.requests,
-		senderFailures: outcome.senderFailures,
-		orderPreserved,
-		deliveredPerSecond: Number(((delivered * 1000) / wallMs).toFixed(1)),
-	};
 }
 
 function sendTable(results: SendCaseResult[], floorMs: number, floorNote: string): string {
+	const inN8n = results.some((r) => r.executionMs !== undefined);
 	const rows = [
-		'| # | Sender | Wall time | × floor | Delivered once | Failed (lost) | Duplicated | 429s received | Delivered/s | Order preserved |',
-		'|---|---|---:|---:|---:|---:|---:|---:|---:|:---:|',
+		`| # | Sender | N | ${inN8n ? 'Sending node time | Whole execution' : 'Wall time'} | × floor | Delivered once | Failed (lost) | Duplicated | 429s received | Delivered/s | Order preserved |`,
+		`|---|---|---:|---:|${inN8n ? '---:|' : ''}---:|---:|---:|---:|---:|---:|:---:|`,
 	];
+	const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 	results.forEach((r, i) => {
+		const floorNoteForRow = r.floorMs !== undefined ? ` (own floor ${seconds(r.floorMs)})` : '';
 		rows.push(
-			`| ${i + 1} | ${r.title} | ${(r.wallMs / 1000).toFixed(2)} s | ${r.ratioToFloor.toFixed(2)} | ${r.deliveredOnce} / ${r.n} | ${r.failed} | ${r.duplicated} | ${r.http429} | ${r.deliveredPerSecond} | ${r.orderPreserved ? 'yes' : 'no'} |`,
+			`| ${i + 1} | ${r.title} | ${r.n} | ${seconds(r.wallMs)}${inN8n ? ` | ${r.executionMs !== undefined ? seconds(r.executionMs) : ''}` : ''} | ${r.ratioToFloor.toFixed(2)}${floorNoteForRow} | ${r.deliveredOnce} / ${r.n} | ${r.failed} | ${r.duplicated} | ${r.http429} | ${r.deliveredPerSecond} | ${r.orderPreserved ? 'yes' : 'no'} |`,
 		);
 	});
 	rows.push(
-		`| ${results.length + 1} | Floor: ${floorNote} | ${(floorMs / 1000).toFixed(2)} s | 1.00 | | | | | | |`,
+		`| ${results.length + 1} | Floor: ${floorNote} | | ${seconds(floorMs)}${inN8n ? ' | ' : ''} | 1.00 | | | | | | |`,
 	);
 	return rows.join('\n');
 }
@@ -167,6 +124,7 @@ async function main(): Promise<void> {
 			rate: { type: 'string', default: '200' },
 			latency: { type: 'string', default: '25' },
 			concurrency: { type: 'string', default: '16' },
+			'sequential-n': { type: 'string' },
 			case: { type: 'string', default: 'send' },
 			cases: { type: 'string', default: 'ours,naive,batched,sequential' },
 			mode: { type: 'string', default: 'core' },
@@ -191,26 +149,19 @@ async function main(): Promise<void> {
 		throw new Error(`--case must be send, memory or all`);
 	const mode = values.mode ?? 'core';
 	if (mode !== 'core' && mode !== 'n8n') throw new Error(`--mode must be core or n8n`);
-	if (mode === 'n8n') {
-		const reason = n8nModeUnavailableReason();
-		if (reason) {
-			process.stderr.write(
-				`--mode n8n is not available: ${reason}\nRun without --mode (core-level comparison).\n`,
-			);
-			process.exit(2);
-		}
-	}
+	const sequentialN =
+		values['sequential-n'] !== undefined ? num('sequential-n', values['sequential-n'], 1) : n;
 
-	const floorRateMs = (n / rate) * 1000;
-	const floorLatencyMs = (n * latency) / concurrency;
-	const floorMs = Math.max(floorRateMs, floorLatencyMs);
+	const floorMs = floorOf(n, rate, latency, concurrency);
 	const floorNote = `max(N / rate, N × latency / concurrency) = max(${n}/${rate} s, ${n}×${latency} ms/${concurrency})`;
 
 	const report: Record<string, unknown> = {
 		timestamp: new Date().toISOString(),
 		mode,
 		modeNote:
-			'core-level run: every sender runs in this Node process against the emulator (separate process); not inside n8n',
+			mode === 'n8n'
+				? `inside a real n8n ${N8N_VERSION} (the e2e harness, our package installed from its npm pack): Manual Trigger → Code (N items) → sending node, run as the editor runs it; wall time = the sending node's execution time recorded by n8n`
+				: 'core-level run: every sender runs in this Node process against the emulator (separate process); not inside n8n',
 		machine: machine(),
 		params: {
 			n,
@@ -228,24 +179,70 @@ async function main(): Promise<void> {
 	try {
 		if (which === 'send' || which === 'all') {
 			const selected = new Set((values.cases ?? '').split(',').map((s) => s.trim()));
-			const all: SendCase[] = [
-				oursCase(
-					'ours',
-					`IntelliPortal core: adaptive governor + runBulk (concurrency ${concurrency})`,
-					concurrency,
-				),
-				naiveCase(n),
-				batchedCase(rate, 1000),
-				oursCase('sequential', 'IntelliPortal core, concurrency 1 (sequential nodes)', 1),
-			];
+			const caseParams = (key: string): CaseParams => ({
+				n: key === 'sequential' ? sequentialN : n,
+				rate,
+				latency,
+			});
+			const caseFloor = (key: string): number =>
+				key === 'sequential' ? floorOf(sequentialN, rate, latency, concurrency) : floorMs;
 			const results: SendCaseResult[] = [];
 			process.stderr.write(`bench: N=${n}, rate ${rate}/s, latency ${latency} ms (mode ${mode})\n`);
-			for (const c of all.filter((c) => selected.has(c.key))) {
-				results.push(await runSendCase(emulator, c, { n, rate, latency }, floorMs));
+			if (mode === 'core') {
+				const all: SendCase[] = [
+					oursCase(
+						'ours',
+						`IntelliPortal core: adaptive governor + runBulk (concurrency ${concurrency})`,
+						concurrency,
+					),
+					naiveCase(n),
+					batchedCase(rate, 1000),
+					oursCase('sequential', 'IntelliPortal core, concurrency 1 (sequential nodes)', 1),
+				];
+				for (const c of all.filter((c) => selected.has(c.key))) {
+					results.push(await runCoreCase(emulator, c, caseParams(c.key), caseFloor(c.key)));
+				}
+			} else {
+				const all: N8nSendCase[] = [
+					oursNodeCase('ours', 'IntelliPortal node, defaults (Concurrency 16, adaptive pacing)'),
+					httpNodeCase(
+						'naive',
+						'HTTP Request node, defaults (no batching, no retry; Continue On Fail)',
+						n,
+					),
+					httpNodeCase(
+						'batched',
+						`HTTP Request node, batching hand-tuned to the limit: ${rate} items / 1000 ms (Continue On Fail)`,
+						rate,
+						{ batchSize: rate, batchInterval: 1000 },
+					),
+					oursNodeCase(
+						'sequential',
+						'IntelliPortal node, Concurrency 1 (what one-request-per-item nodes do)',
+						1,
+					),
+				];
+				const bench: N8nBench = await startN8nBench(emulator.baseUrl);
+				try {
+					for (const c of all.filter((c) => selected.has(c.key))) {
+						const result = await runN8nCase(
+							emulator,
+							bench,
+							c,
+							caseParams(c.key),
+							caseFloor(c.key),
+						);
+						if (c.key === 'sequential' && sequentialN !== n)
+							result.floorMs = Math.round(caseFloor(c.key));
+						results.push(result);
+					}
+				} finally {
+					await bench.stop();
+				}
 			}
 			report.send = results;
 			printed.push(
-				`Bulk send, N = ${n}, emulator rate limit ${rate} req/s (burst ${rate}, Retry-After in whole seconds), latency ${latency} ms. Mode: ${mode} (${String(report.modeNote)}).`,
+				`Bulk send, N = ${n}${sequentialN !== n ? ` (sequential row: N = ${sequentialN}, compared with its own floor)` : ''}, emulator rate limit ${rate} req/s (burst ${rate}, Retry-After in whole seconds), latency ${latency} ms. Mode: ${mode} (${String(report.modeNote)}).`,
 				'',
 				sendTable(results, floorMs, floorNote),
 			);
@@ -269,9 +266,11 @@ async function main(): Promise<void> {
 	mkdirSync(outDir, { recursive: true });
 	const stamp = String(report.timestamp).replace(/[:.]/g, '-');
 	report.markdown = printed.join('\n');
-	writeFileSync(join(outDir, `${stamp}.json`), `${JSON.stringify(report, null, '\t')}\n`);
-	writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, '\t')}\n`);
-	process.stdout.write(`${printed.join('\n')}\n\nResults: ${join(outDir, `${stamp}.json`)}\n`);
+	const prefix = mode === 'n8n' ? 'n8n-' : '';
+	const file = join(outDir, `${prefix}${stamp}.json`);
+	writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
+	writeFileSync(join(outDir, `${prefix}latest.json`), `${JSON.stringify(report, null, '\t')}\n`);
+	process.stdout.write(`${printed.join('\n')}\n\nResults: ${file}\n`);
 }
 
 main().catch((error: unknown) => {
