@@ -9,6 +9,8 @@ import { AdaptiveRateGovernor, runBulk } from '../shared/pacing';
 import { createCoreClient } from './core-client';
 
 export const BENCH_API_KEY = 'ik_test_bench_0123456789abcdef';
+/** One business client sends the whole campaign (as in a real one). */
+export const BENCH_CLIENT_REF = 'bench-client';
 
 export interface SendOutcome {
 	/** Per input index: the message id the sender got back, or undefined when it saw a failure. */
@@ -34,7 +36,7 @@ export interface SendContext {
 
 export function messageBody(runId: string, index: number): Record<string, unknown> {
 	return {
-		client_ref: `bench-${index}`,
+		client_ref: BENCH_CLIENT_REF,
 		to: `+1555${String(index).padStart(7, '0')}`,
 		type: 'text',
 		text: { body: `bench:${runId}:${index}` },

@@ -10,7 +10,7 @@
  * node and saving the execution are the same for every case and are reported separately).
  */
 import type { N8nInstance, WorkflowJson } from '../scripts/n8n/start';
-import { BENCH_API_KEY, messageBody } from './cases';
+import { BENCH_API_KEY, BENCH_CLIENT_REF, messageBody } from './cases';
 import type { SenderView } from './judge';
 
 const ACTION_TYPE = 'n8n-nodes-intelliportal.intelliPortal';
@@ -44,7 +44,7 @@ export function oursNodeCase(key: string, title: string, concurrency?: number): 
 			parameters: {
 				resource: 'message',
 				operation: 'send',
-				clientRef: { __rl: true, mode: 'id', value: '={{ $json.body.client_ref }}' },
+				clientRef: { __rl: true, mode: 'id', value: BENCH_CLIENT_REF },
 				to: '={{ $json.body.to }}',
 				messageType: 'text',
 				textBody: '={{ $json.body.text.body }}',
@@ -61,6 +61,7 @@ export function oursNodeCase(key: string, title: string, concurrency?: number): 
  * has already been sent, which delivers the same messages and reports less).
  */
 export function httpNodeCase(
+	emulatorBaseUrl: string,
 	key: string,
 	title: string,
 	concurrency: number,
@@ -79,7 +80,7 @@ export function httpNodeCase(
 			onError: 'continueRegularOutput',
 			parameters: {
 				method: 'POST',
-				url: '={{ $json.url }}',
+				url: `${emulatorBaseUrl}/messages/send`,
 				authentication: 'genericCredentialType',
 				genericAuthType: 'httpHeaderAuth',
 				sendBody: true,
@@ -125,18 +126,20 @@ function workflow(
 	};
 }
 
-/** The Code node's source: N items, each with the message body (and the URL for HTTP Request). */
-function rowsCode(n: number, runId: string, url: string): string {
+/**
+ * The Code node's source: N items, each with its message body. As a user would set the nodes up:
+ * what is the same for every item (client, URL) is typed in, what differs is an expression.
+ */
+function rowsCode(n: number, runId: string): string {
 	const sample = JSON.stringify(messageBody('RUN', 0));
 	return [
 		`const template = ${sample};`,
 		`const items = [];`,
 		`for (let i = 0; i < ${n}; i++) {`,
 		`  const body = JSON.parse(JSON.stringify(template));`,
-		`  body.client_ref = 'bench-' + i;`,
 		`  body.to = '+1555' + String(i).padStart(7, '0');`,
 		`  body.text.body = ${JSON.stringify(`bench:${runId}:`)} + i;`,
-		`  items.push({ json: { url: ${JSON.stringify(url)}, body } });`,
+		`  items.push({ json: { body } });`,
 		`}`,
 		`return items;`,
 	].join('\n');
@@ -155,7 +158,11 @@ export interface N8nBench {
 export async function startN8nBench(emulatorBaseUrl: string): Promise<N8nBench> {
 	// Loaded here so that core mode never needs the n8n harness.
 	const harness = await import('../scripts/n8n/start');
-	const n8n = await harness.startN8n({ packageDir: harness.REPO_ROOT });
+	// IP_BENCH_N8N_ENV: extra environment for n8n as JSON (e.g. NODE_OPTIONS for a CPU profile).
+	const extraEnv = process.env.IP_BENCH_N8N_ENV
+		? (JSON.parse(process.env.IP_BENCH_N8N_ENV) as Record<string, string>)
+		: {};
+	const n8n = await harness.startN8n({ packageDir: harness.REPO_ROOT, env: extraEnv });
 	try {
 		await n8n.setupOwner();
 		const ours = await n8n.createCredential({
@@ -177,11 +184,7 @@ export async function startN8nBench(emulatorBaseUrl: string): Promise<N8nBench> 
 						? { httpHeaderAuth: { id: header.id, name: header.name } }
 						: { [CREDENTIAL_TYPE]: { id: ours.id, name: ours.name } };
 				const imported = await n8n.importWorkflow(
-					workflow(
-						`Bench ${sendCase.key} (${n})`,
-						sender,
-						rowsCode(n, runId, `${emulatorBaseUrl}/messages/send`),
-					),
+					workflow(`Bench ${sendCase.key} (${n})`, sender, rowsCode(n, runId)),
 				);
 				// Generous bound: a sequential run of 10 000 items takes minutes.
 				const execution = await n8n.runManually(imported.id, {

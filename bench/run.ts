@@ -4,7 +4,8 @@
  *   --n 10000 --rate 200 --latency 25 --concurrency 16   (defaults)
  *   --quick                  CI-sized run (n = 600)
  *   --case send|memory|all   default send
- *   --cases ours,naive,batched,sequential   subset of the send cases
+ *   --cases ours,naive,batched,sequential,ceiling   subset of the send cases (ceiling: n8n mode only)
+ *   --sequential-n 2000      a smaller N for the sequential row (compared with its own floor)
  *   --mode core|n8n          core (default): the senders run in this Node process; n8n: inside a real n8n
  *   --clients 100000         memory case: clients seeded in the emulator
  *   --out bench/results      where <timestamp>.json and latest.json go
@@ -123,10 +124,10 @@ async function main(): Promise<void> {
 			n: { type: 'string' },
 			rate: { type: 'string', default: '200' },
 			latency: { type: 'string', default: '25' },
-			concurrency: { type: 'string', default: '16' },
+			concurrency: { type: 'string' },
 			'sequential-n': { type: 'string' },
 			case: { type: 'string', default: 'send' },
-			cases: { type: 'string', default: 'ours,naive,batched,sequential' },
+			cases: { type: 'string', default: 'ours,naive,batched,sequential,ceiling' },
 			mode: { type: 'string', default: 'core' },
 			clients: { type: 'string', default: '100000' },
 			out: { type: 'string', default: join(__dirname, 'results') },
@@ -142,7 +143,9 @@ async function main(): Promise<void> {
 	const n = values.n !== undefined ? num('n', values.n, 1) : values.quick ? 600 : 10_000;
 	const rate = num('rate', values.rate, 1);
 	const latency = num('latency', values.latency, 0);
-	const concurrency = num('concurrency', values.concurrency, 1);
+	// The node's default (DEFAULT_CONCURRENCY in nodes/IntelliPortal/actions/sendMessages.ts).
+	const concurrencyGiven = values.concurrency !== undefined;
+	const concurrency = concurrencyGiven ? num('concurrency', values.concurrency, 1) : 16;
 	const clients = num('clients', values.clients, 1);
 	const which = values.case ?? 'send';
 	if (!['send', 'memory', 'all'].includes(which))
@@ -179,10 +182,11 @@ async function main(): Promise<void> {
 	try {
 		if (which === 'send' || which === 'all') {
 			const selected = new Set((values.cases ?? '').split(',').map((s) => s.trim()));
+			// 'ceiling' (n8n mode): how fast n8n itself can push items through a node on this machine.
 			const caseParams = (key: string): CaseParams => ({
 				n: key === 'sequential' ? sequentialN : n,
-				rate,
-				latency,
+				rate: key === 'ceiling' ? 0 : rate,
+				latency: key === 'ceiling' ? 0 : latency,
 			});
 			const caseFloor = (key: string): number =>
 				key === 'sequential' ? floorOf(sequentialN, rate, latency, concurrency) : floorMs;
@@ -204,13 +208,20 @@ async function main(): Promise<void> {
 				}
 			} else {
 				const all: N8nSendCase[] = [
-					oursNodeCase('ours', 'IntelliPortal node, defaults (Concurrency 16, adaptive pacing)'),
+					concurrencyGiven
+						? oursNodeCase('ours', `IntelliPortal node, Concurrency ${concurrency}`, concurrency)
+						: oursNodeCase(
+								'ours',
+								'IntelliPortal node, defaults (Concurrency 16, adaptive pacing)',
+							),
 					httpNodeCase(
+						emulator.baseUrl,
 						'naive',
 						'HTTP Request node, defaults (no batching, no retry; Continue On Fail)',
 						n,
 					),
 					httpNodeCase(
+						emulator.baseUrl,
 						'batched',
 						`HTTP Request node, batching hand-tuned to the limit: ${rate} items / 1000 ms (Continue On Fail)`,
 						rate,
@@ -220,6 +231,10 @@ async function main(): Promise<void> {
 						'sequential',
 						'IntelliPortal node, Concurrency 1 (what one-request-per-item nodes do)',
 						1,
+					),
+					oursNodeCase(
+						'ceiling',
+						"n8n's own ceiling: IntelliPortal node, defaults, no rate limit, no latency",
 					),
 				];
 				const bench: N8nBench = await startN8nBench(emulator.baseUrl);
@@ -241,10 +256,22 @@ async function main(): Promise<void> {
 				}
 			}
 			report.send = results;
+			const ceiling = results.find((r) => r.key === 'ceiling');
+			const ours = results.find((r) => r.key === 'ours');
+			const achievableNote: string[] = [];
+			if (ceiling) {
+				const achievableMs = Math.max(floorMs, ceiling.wallMs * (n / ceiling.n));
+				report.achievableFloorMs = Math.round(achievableMs);
+				achievableNote.push(
+					'',
+					`n8n's per-item cost on this machine caps any node at ${ceiling.deliveredPerSecond} items/s (row "ceiling"), so the floor a node inside this n8n can reach is max(floor, ceiling) = ${(achievableMs / 1000).toFixed(2)} s${ours ? `; our node at its defaults took ${(ours.wallMs / achievableMs).toFixed(2)} × that` : ''}.`,
+				);
+			}
 			printed.push(
 				`Bulk send, N = ${n}${sequentialN !== n ? ` (sequential row: N = ${sequentialN}, compared with its own floor)` : ''}, emulator rate limit ${rate} req/s (burst ${rate}, Retry-After in whole seconds), latency ${latency} ms. Mode: ${mode} (${String(report.modeNote)}).`,
 				'',
 				sendTable(results, floorMs, floorNote),
+				...achievableNote,
 			);
 		}
 		if (which === 'memory' || which === 'all') {
