@@ -72,6 +72,13 @@ export const FLAGS: FlagSpec[] = [
 		help: 'probability of a 503 + Retry-After',
 	},
 	{
+		flag: 'fault-429',
+		env: 'EMULATOR_FAULT_429',
+		option: 'fault429',
+		kind: 'probability',
+		help: 'probability of a 429 + Retry-After (not processed; independent of --rate)',
+	},
+	{
 		flag: 'fault-reset',
 		env: 'EMULATOR_FAULT_RESET',
 		option: 'faultResetAfter',
@@ -104,7 +111,7 @@ export const FLAGS: FlagSpec[] = [
 		env: 'EMULATOR_RETRY_AFTER',
 		option: 'retryAfterSeconds',
 		kind: 'number',
-		help: 'Retry-After seconds on injected 503s (default 1)',
+		help: 'Retry-After seconds on injected 503s and 429s (default 1)',
 	},
 	{
 		flag: 'status-step-ms',

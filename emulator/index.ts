@@ -39,6 +39,7 @@ export const DEFAULT_CONFIG: Readonly<EmulatorConfig> = Object.freeze({
 	rateLimitBurst: 0,
 	fault500: 0,
 	fault503: 0,
+	fault429: 0,
 	faultResetBefore: 0,
 	faultResetAfter: 0,
 	faultSlow: 0,
@@ -53,6 +54,7 @@ export const DEFAULT_CONFIG: Readonly<EmulatorConfig> = Object.freeze({
 const PROBABILITY_KEYS = [
 	'fault500',
 	'fault503',
+	'fault429',
 	'faultResetBefore',
 	'faultResetAfter',
 	'faultSlow',
@@ -573,6 +575,22 @@ class Emulator {
 			return;
 		}
 
+		if (fault === 'error429') {
+			const s = this.cfg.retryAfterSeconds;
+			respond(
+				429,
+				{
+					error: {
+						code: 'rate_limited',
+						message: `Rate limit exceeded (injected fault); retry after ${s} s`,
+						details: { retry_after: s },
+					},
+				},
+				{ 'Retry-After': String(s) },
+			);
+			return;
+		}
+
 		let result: ContractResult;
 		try {
 			const body = parseJsonBody(method, req.headers['content-type'], raw);
@@ -664,6 +682,8 @@ class Emulator {
 			['error503', c.fault503],
 			['resetAfter', c.faultResetAfter],
 			['slow', c.faultSlow],
+			// Last, so that adding this knob leaves the fault sequence of existing seeds unchanged.
+			['error429', c.fault429],
 		];
 		if (table.every(([, p]) => p <= 0)) return undefined;
 		const r = this.faultRng();
@@ -1015,7 +1035,7 @@ function emptyCounters(): Counters {
 		requests: 0,
 		byRoute: {},
 		rateLimited: 0,
-		faults: { error500: 0, error503: 0, resetBefore: 0, resetAfter: 0, slow: 0 },
+		faults: { error500: 0, error503: 0, error429: 0, resetBefore: 0, resetAfter: 0, slow: 0 },
 		messagesAccepted: 0,
 		templatesAccepted: 0,
 		clientsCreated: 0,

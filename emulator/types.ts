@@ -25,6 +25,11 @@ export interface EmulatorConfig {
 	fault500: number;
 	/** Probability of answering 503 + Retry-After without processing. */
 	fault503: number;
+	/**
+	 * Probability of answering 429 + Retry-After without processing (an injected throttle,
+	 * independent of the token bucket; counted in `faults.error429`, not in `rateLimited`).
+	 */
+	fault429: number;
 	/** Probability of destroying the socket BEFORE processing (request had no effect). */
 	faultResetBefore: number;
 	/** Probability of destroying the socket AFTER processing (request took effect; the ambiguous case). */
@@ -33,7 +38,7 @@ export interface EmulatorConfig {
 	faultSlow: number;
 	/** How long a slow response is held (ms); make it longer than the client's timeout. */
 	slowMs: number;
-	/** Retry-After (seconds) sent with injected 503s. */
+	/** Retry-After (seconds) sent with injected 503s and 429s. */
 	retryAfterSeconds: number;
 	/** Delay between automatic message status steps (ms); 0 = no automatic progression. */
 	statusStepMs: number;
@@ -142,7 +147,13 @@ export interface RequestLogEntry {
 	operationId?: string;
 }
 
-export type FaultKind = 'error500' | 'error503' | 'resetBefore' | 'resetAfter' | 'slow';
+export type FaultKind =
+	| 'error500'
+	| 'error503'
+	| 'error429'
+	| 'resetBefore'
+	| 'resetAfter'
+	| 'slow';
 
 export interface Counters {
 	requests: number;

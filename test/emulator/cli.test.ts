@@ -31,6 +31,8 @@ describe('emulator CLI flags and env', () => {
 				'0.1',
 				'--fault-503',
 				'0.2',
+				'--fault-429',
+				'0.1',
 				'--fault-reset',
 				'0.05',
 				'--fault-reset-before',
@@ -57,6 +59,7 @@ describe('emulator CLI flags and env', () => {
 			rateLimitBurst: 2,
 			fault500: 0.1,
 			fault503: 0.2,
+			fault429: 0.1,
 			faultResetAfter: 0.05,
 			faultResetBefore: 0.01,
 			faultSlow: 0.02,
@@ -73,6 +76,10 @@ describe('emulator CLI flags and env', () => {
 		expect(() => parseCli(['--fault-500', '1.5'], {})).toThrow(
 			/--fault-500 \(EMULATOR_FAULT_500\) must be a probability/,
 		);
+		expect(() => parseCli(['--fault-429', '2'], {})).toThrow(
+			/--fault-429 \(EMULATOR_FAULT_429\) must be a probability/,
+		);
+		expect(parseCli([], { EMULATOR_FAULT_429: '0.25' }).fault429).toBe(0.25);
 		expect(() => parseCli([], { EMULATOR_RATE_RPS: 'fast' })).toThrow(
 			/--rate \(EMULATOR_RATE_RPS\)/,
 		);

@@ -325,6 +325,36 @@ describe('rate limit and faults', () => {
 		expect(emu.admin.messages()).toHaveLength(0);
 	});
 
+	test('fault429: 429 + Retry-After, nothing processed, counted as a fault (not as the bucket)', async () => {
+		emu.admin.config({ fault429: 1, retryAfterSeconds: 4 });
+		const r = await call(emu.baseUrl, 'POST', '/messages/send', text);
+		expect(r.status).toBe(429);
+		expect(r.headers.get('retry-after')).toBe('4');
+		expect(r.body.error.code).toBe('rate_limited');
+		expect(r.body.error.details).toEqual({ retry_after: 4 });
+		expect(emu.admin.messages()).toHaveLength(0);
+		const c = emu.admin.counters();
+		expect(c.faults.error429).toBe(1);
+		expect(c.rateLimited).toBe(0);
+		expect(c.messagesAccepted).toBe(0);
+		expect(c.byRoute['POST /v1/messages/send']).toEqual({ '429': 1 });
+		expect(emu.admin.requests().at(-1)).toMatchObject({ status: 429, fault: 'error429' });
+	});
+
+	test('fault429 at 10 %: roughly one request in ten is refused, the rest processed', async () => {
+		emu.admin.config({ fault429: 0.1 });
+		let refused = 0;
+		for (let i = 0; i < 200; i++) {
+			const r = await call(emu.baseUrl, 'POST', '/messages/send', text);
+			if (r.status === 429) refused++;
+			else expect(r.status).toBe(200);
+		}
+		expect(refused).toBeGreaterThan(8);
+		expect(refused).toBeLessThan(40);
+		expect(emu.admin.counters().faults.error429).toBe(refused);
+		expect(emu.admin.messages()).toHaveLength(200 - refused);
+	});
+
 	test('resetBefore: socket destroyed, message NOT accepted', async () => {
 		emu.admin.config({ faultResetBefore: 1 });
 		await expect(call(emu.baseUrl, 'POST', '/messages/send', text)).rejects.toThrow();
@@ -381,6 +411,8 @@ describe('rate limit and faults', () => {
 		expect(() => emu.admin.config({ fault500: 0.6, fault503: 0.6 })).toThrow(/add up/);
 		expect(() => emu.admin.config({ nope: 1 } as never)).toThrow(/unknown config key/);
 		expect(emu.admin.config().fault500).toBe(0);
+		expect(() => emu.admin.config({ fault429: 1.5 })).toThrow(/probability/);
+		expect(() => emu.admin.config({ fault429: 0.5, fault503: 0.6 })).toThrow(/add up/);
 	});
 });
 
@@ -399,7 +431,6 @@ describe('webhooks and status progression', () => {
 			await rx.close();
 		}
 	});
-
 
 	test('status progression queued → sent → delivered → read, delivered as one POST per event', async () => {
 		const rx = await startReceiver();
@@ -596,6 +627,12 @@ describe('admin HTTP API', () => {
 	test('config, seed, events, reset', async () => {
 		expect((await admin('POST', '/config', { latencyMs: 1 })).body.latencyMs).toBe(1);
 		expect((await admin('POST', '/config', { fault500: 5 })).status).toBe(400);
+		expect((await admin('POST', '/config', { fault429: 1 })).body.fault429).toBe(1);
+		expect((await call(emu.baseUrl, 'GET', '/webhooks')).status).toBe(429);
+		expect(((await admin('GET', '/counters')).body.faults as Record<string, number>).error429).toBe(
+			1,
+		);
+		expect((await admin('POST', '/config', { fault429: 0 })).body.fault429).toBe(0);
 		expect((await admin('POST', '/clients/seed', { count: 3 })).body.data).toHaveLength(3);
 		expect((await call(emu.baseUrl, 'GET', '/clients')).body.total).toBe(3);
 		const ev = await admin('POST', '/events', {
