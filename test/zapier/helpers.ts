@@ -108,7 +108,8 @@ export async function rejection(
 /** A loopback receiver standing in for Zapier's hook URL (bundle.targetUrl). */
 export interface HookReceiver {
 	url: string;
-	received: Array<{ headers: Record<string, unknown>; body: unknown }>;
+	/** Each delivery: the request path + query string as received, headers and parsed body. */
+	received: Array<{ url: string; headers: Record<string, unknown>; body: unknown }>;
 	stop(): Promise<void>;
 }
 
@@ -125,7 +126,7 @@ export async function hookReceiver(): Promise<HookReceiver> {
 			} catch {
 				/* keep raw text */
 			}
-			received.push({ headers: req.headers, body });
+			received.push({ url: req.url ?? '', headers: req.headers, body });
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end('{"status":"success"}');
 		});

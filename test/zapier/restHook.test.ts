@@ -12,6 +12,7 @@ import {
 	everythingAbout,
 	hookReceiver,
 	rejection,
+	runWithZapierLog,
 	zapierPayload,
 	API_KEY,
 } from './helpers';
@@ -41,6 +42,11 @@ afterEach(async () => {
 	await receiver.stop();
 });
 
+/** The query string of a received request path ('/hooks/…?ip_secret=…' → 'ip_secret=…'). */
+function queryOf(url: string): string {
+	return url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+}
+
 async function putWebhook(config: { url: string; events: string[] }): Promise<void> {
 	const res = await fetch(`${emu.baseUrl}/webhooks`, {
 		method: 'PUT',
@@ -57,11 +63,14 @@ describe('performSubscribe', () => {
 			targetUrl: receiver.url,
 			inputData: { events: ['message.delivered', 'message.failed'] },
 		})) as unknown as Record<string, unknown>;
+		const secret = String(data.secret);
+		expect(secret).toMatch(/^[0-9a-f]{48}$/);
 		expect(emu.admin.webhookConfig()).toEqual({
-			url: receiver.url,
+			url: `${receiver.url}?ip_secret=${secret}`,
 			events: ['message.delivered', 'message.failed'],
 		});
-		expect(data.target_url).toBe(receiver.url);
+		expect(data.target_url).toBe(`${receiver.url}?ip_secret=${secret}`);
+		expect(data.id).toBe(receiver.url);
 		expect(data.previous).toEqual({ url: null, events: [] });
 	});
 
@@ -109,7 +118,10 @@ describe('performSubscribe', () => {
 			targetUrl: receiver.url,
 			inputData: { events: ['message.sent'], replace_existing: 'true' },
 		});
-		expect(emu.admin.webhookConfig()).toEqual({ url: receiver.url, events: ['message.sent'] });
+		expect(emu.admin.webhookConfig()).toEqual({
+			url: (subscribeData as unknown as Record<string, unknown>).target_url,
+			events: ['message.sent'],
+		});
 		expect((subscribeData as unknown as Record<string, unknown>).previous).toEqual(FOREIGN);
 
 		await tester(hook.performUnsubscribe, {
@@ -158,14 +170,17 @@ describe('performUnsubscribe', () => {
 		});
 		// PUT /webhooks takes url only as a URI string, so the core's plan keeps the URL and sends
 		// `events: []`. (The emulator reads an empty list as "all events"; see the report.)
-		expect(emu.admin.webhookConfig()).toEqual({ url: receiver.url, events: [] });
+		expect(emu.admin.webhookConfig()).toEqual({
+			url: (subscribeData as unknown as Record<string, unknown>).target_url,
+			events: [],
+		});
 	});
 });
 
 describe('perform / performList', () => {
 	it('turns a real delivery from IntelliPortal into one trigger item', async () => {
 		const [client] = emu.admin.seedClients(1);
-		await tester(hook.performSubscribe, {
+		const subscription = await tester(hook.performSubscribe, {
 			authData: authData(emu),
 			targetUrl: receiver.url,
 			inputData: { events: ['message.queued'] },
@@ -181,6 +196,8 @@ describe('perform / performList', () => {
 		const result = (await tester(hook.perform, {
 			authData: authData(emu),
 			inputData: { events: ['message.queued'] },
+			subscribeData: subscription as never,
+			rawRequest: { method: 'POST', querystring: queryOf(delivered.url) },
 			cleanedRequest: delivered.body,
 		})) as unknown as Array<Record<string, unknown>>;
 		expect(result).toHaveLength(1);
@@ -228,5 +245,177 @@ describe('perform / performList', () => {
 			expect(parsed).toHaveLength(1);
 		}
 		expect(emu.admin.requests()).toHaveLength(0); // no API call: there is no endpoint for past events
+	});
+});
+
+describe('shared secret in the registered URL', () => {
+	/** Subscribe, deliver one real event through the emulator, and return what Zapier would hold. */
+	async function subscribeAndDeliver() {
+		const [client] = emu.admin.seedClients(1);
+		const subscription = (await tester(hook.performSubscribe, {
+			authData: authData(emu),
+			targetUrl: receiver.url,
+			inputData: { events: ['message.queued'] },
+		})) as unknown as Record<string, unknown>;
+		await tester(App.creates.send_message.operation.perform, {
+			authData: authData(emu),
+			inputData: { client_ref: client.id, to: '+15551234567', type: 'text', text: 'hi' },
+		});
+		await emu.admin.webhooksIdle();
+		expect(receiver.received).toHaveLength(1);
+		return { subscription, secret: String(subscription.secret), delivery: receiver.received[0] };
+	}
+
+	function deliver(
+		subscription: Record<string, unknown>,
+		request: { querystring?: string; cleanedRequest: unknown; cleanedQuery?: unknown },
+	) {
+		return tester(hook.perform, {
+			authData: authData(emu),
+			inputData: { events: ['message.queued'] },
+			subscribeData: subscription as never,
+			...(request.querystring !== undefined
+				? { rawRequest: { method: 'POST', querystring: request.querystring } }
+				: {}),
+			cleanedRequest: request.cleanedRequest,
+		}) as unknown as Promise<Array<Record<string, unknown>>>;
+	}
+
+	it('IntelliPortal delivers to the URL with the secret, and that delivery triggers the Zap', async () => {
+		const { subscription, secret, delivery } = await subscribeAndDeliver();
+		expect(delivery.url).toBe(`/hooks/standard/123456/abcdef?ip_secret=${secret}`);
+		const items = await deliver(subscription, {
+			querystring: queryOf(delivery.url),
+			cleanedRequest: delivery.body,
+		});
+		expect(items).toHaveLength(1);
+		expect(items[0].id).toBe((delivery.body as Record<string, unknown>).id);
+		expect(JSON.stringify(items)).not.toContain(secret);
+	});
+
+	it('also reads the secret from cleanedRequest (parsed querystring, or merged into the body) and never passes it on', async () => {
+		const { subscription, secret, delivery } = await subscribeAndDeliver();
+		const body = delivery.body as Record<string, unknown>;
+		const viaParsedQuery = await deliver(subscription, {
+			cleanedRequest: { method: 'POST', querystring: { ip_secret: secret }, content: body },
+		});
+		expect(viaParsedQuery).toHaveLength(1);
+		expect(viaParsedQuery[0].id).toBe(body.id);
+		const viaMergedBody = await deliver(subscription, {
+			cleanedRequest: { ...body, ip_secret: secret },
+		});
+		expect(viaMergedBody).toHaveLength(1);
+		expect(JSON.stringify([viaParsedQuery, viaMergedBody])).not.toContain(secret);
+	});
+
+	it('a delivery without the secret, or with a wrong one, runs nothing and leaks nothing', async () => {
+		const { subscription, secret, delivery } = await subscribeAndDeliver();
+		const wrong = `${secret.slice(0, -1)}${secret.endsWith('0') ? '1' : '0'}`;
+		for (const querystring of [
+			undefined,
+			'',
+			`ip_secret=${wrong}`,
+			`ip_secret=${secret.slice(0, 20)}`,
+			`ip_secret=${secret}x`,
+			`other=${secret}`,
+		]) {
+			await expect(
+				deliver(subscription, { querystring, cleanedRequest: delivery.body }),
+			).resolves.toEqual([]);
+		}
+		// A forged body merged with a wrong secret, or a malformed body without one: [] and no error
+		// (checked before the body is parsed, so a prober learns nothing).
+		await expect(
+			deliver(subscription, {
+				cleanedRequest: { ...(delivery.body as object), ip_secret: wrong },
+			}),
+		).resolves.toEqual([]);
+		await expect(
+			deliver(subscription, { querystring: 'x=1', cleanedRequest: 'not json' }),
+		).resolves.toEqual([]);
+	});
+
+	it('the Zapier log of a refused delivery does not contain the secret', async () => {
+		const { subscription, secret, delivery } = await subscribeAndDeliver();
+		const run = await runWithZapierLog('triggers.message_event.operation.perform', {
+			authData: authData(emu),
+			inputData: { events: ['message.queued'] },
+			subscribeData: subscription,
+			rawRequest: { method: 'POST', querystring: 'ip_secret=guess' },
+			cleanedRequest: delivery.body,
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.result).toEqual([]);
+		expect(run.text).toContain('ignored a delivery');
+		expect(run.text).not.toContain(secret);
+		expect(run.text).not.toContain(API_KEY);
+	});
+
+	it('a right secret with a malformed body still fails loudly, without the secret in the error', async () => {
+		const { subscription, secret } = await subscribeAndDeliver();
+		const error = await rejection(
+			deliver(subscription, {
+				querystring: `ip_secret=${secret}`,
+				cleanedRequest: { hello: 'world' },
+			}),
+		);
+		expect(zapierPayload(error).code).toBe('invalid_webhook_payload');
+		expect(everythingAbout(error)).not.toContain(secret);
+		expect(everythingAbout(error)).not.toContain(API_KEY);
+	});
+
+	it('subscriptions made before the secret existed (no secret stored) keep triggering', async () => {
+		const { subscription, delivery } = await subscribeAndDeliver();
+		const legacy = { ...subscription, target_url: receiver.url };
+		delete legacy.secret;
+		const items = await deliver(legacy, { cleanedRequest: delivery.body });
+		expect(items).toHaveLength(1);
+		// and with no subscribeData at all (Zapier's default {})
+		const bare = await tester(hook.perform, {
+			authData: authData(emu),
+			inputData: {},
+			cleanedRequest: delivery.body,
+		});
+		expect(bare).toHaveLength(1);
+	});
+
+	it('every subscription gets its own secret; re-subscribing the same hook replaces the old one', async () => {
+		const first = (await tester(hook.performSubscribe, {
+			authData: authData(emu),
+			targetUrl: receiver.url,
+			inputData: { events: ['message.sent'] },
+		})) as unknown as Record<string, unknown>;
+		// Zapier re-subscribes the same hook URL without an unsubscribe in between: not refused as
+		// "someone else's webhook", a fresh secret, and the old registration is not "restored" later.
+		const second = (await tester(hook.performSubscribe, {
+			authData: authData(emu),
+			targetUrl: receiver.url,
+			inputData: { events: ['message.sent'] },
+		})) as unknown as Record<string, unknown>;
+		expect(second.secret).not.toBe(first.secret);
+		expect(emu.admin.webhookConfig().url).toBe(second.target_url);
+		expect(second.previous).toEqual({ url: null, events: [] });
+		await tester(hook.performUnsubscribe, {
+			authData: authData(emu),
+			targetUrl: receiver.url,
+			subscribeData: second as never,
+		});
+		expect(emu.admin.webhookConfig()).toEqual({ url: second.target_url, events: [] });
+	});
+
+	it('unsubscribe restores a replaced foreign webhook (the secret URL is recognised as ours)', async () => {
+		await putWebhook(FOREIGN);
+		const subscription = (await tester(hook.performSubscribe, {
+			authData: authData(emu),
+			targetUrl: receiver.url,
+			inputData: { events: ['message.sent'], replace_existing: true },
+		})) as unknown as Record<string, unknown>;
+		expect(String(emu.admin.webhookConfig().url)).toContain('ip_secret=');
+		await tester(hook.performUnsubscribe, {
+			authData: authData(emu),
+			targetUrl: receiver.url,
+			subscribeData: subscription as never,
+		});
+		expect(emu.admin.webhookConfig()).toEqual(FOREIGN);
 	});
 });

@@ -1,6 +1,17 @@
+import { randomBytes } from 'node:crypto';
+
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
-import { WEBHOOK_EVENTS, parseWebhookEvent, planSubscribe, planUnsubscribe } from '../../../shared';
+import {
+	WEBHOOK_EVENTS,
+	WEBHOOK_SECRET_PARAM,
+	appendSecret,
+	isSameWebhookUrl,
+	parseWebhookEvent,
+	planSubscribe,
+	planUnsubscribe,
+	verifySecret,
+} from '../../../shared';
 import type { WebhookConfig } from '../../../shared';
 import { createClient } from '../client';
 import { handled } from '../errors';
@@ -17,12 +28,85 @@ const EVENT_LABELS: Record<string, string> = {
 	'client.onboarded': 'Client onboarded',
 };
 
-/** What performSubscribe hands to performUnsubscribe (bundle.subscribeData). */
+/**
+ * What performSubscribe returns; Zapier stores it with the subscription and hands it to perform
+ * (every delivery) and performUnsubscribe as bundle.subscribeData.
+ */
 export interface SubscribeData {
 	id: string;
+	/** The URL registered with IntelliPortal: Zapier's targetUrl + `?ip_secret=<secret>`. */
 	target_url: string;
 	events: string[];
 	previous: WebhookConfig;
+	/**
+	 * Random per-subscription secret carried in target_url; perform drops deliveries without it.
+	 * Absent in subscriptions made before the secret existed (those are not checked).
+	 */
+	secret?: string;
+}
+
+/** 24 random bytes, hex: what the n8n trigger uses too. */
+export function newWebhookSecret(): string {
+	return randomBytes(24).toString('hex');
+}
+
+/** The URL without its `ip_secret` query parameter (to recognise this Zap's own earlier registration). */
+export function withoutSecret(url: string): string {
+	try {
+		const parsed = new URL(url);
+		if (!parsed.searchParams.has(WEBHOOK_SECRET_PARAM)) return url;
+		parsed.searchParams.delete(WEBHOOK_SECRET_PARAM);
+		return parsed.toString();
+	} catch {
+		return url;
+	}
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Does this delivery carry the subscription's secret? Zapier hands the hook request's query
+ * string to perform as bundle.rawRequest.querystring ('a=1&ip_secret=…') and, parsed, as
+ * bundle.cleanedRequest.querystring; a flat cleanedRequest may also carry it as a top-level key.
+ * Any of them matching (constant-time) is enough.
+ */
+export function deliveryHasSecret(bundle: Bundle, secret: string): boolean {
+	const raw = (bundle as { rawRequest?: unknown }).rawRequest;
+	const cleaned = (bundle as { cleanedRequest?: unknown }).cleanedRequest;
+	const candidates: Array<string | Record<string, unknown>> = [];
+	if (isRecord(raw) && typeof raw.querystring === 'string') candidates.push(raw.querystring);
+	if (isRecord(cleaned)) {
+		if (isRecord(cleaned.querystring)) candidates.push(cleaned.querystring);
+		else if (typeof cleaned.querystring === 'string') candidates.push(cleaned.querystring);
+		candidates.push(cleaned);
+	}
+	return candidates.some((candidate) => verifySecret(candidate, secret));
+}
+
+/**
+ * The delivered event body: bundle.cleanedRequest as Zapier gives it for a JSON POST, or its
+ * `content` when it arrives in the documented { method, querystring, headers, content } shape;
+ * the secret query parameter is never passed on into the Zap's data.
+ */
+function deliveredBody(bundle: Bundle): unknown {
+	const cleaned = (bundle as { cleanedRequest?: unknown }).cleanedRequest;
+	let body: unknown = cleaned;
+	if (
+		isRecord(cleaned) &&
+		!('type' in cleaned) &&
+		'content' in cleaned &&
+		('querystring' in cleaned || 'headers' in cleaned || 'method' in cleaned)
+	) {
+		body = cleaned.content;
+	}
+	if (isRecord(body) && WEBHOOK_SECRET_PARAM in body) {
+		const rest: Record<string, unknown> = { ...body };
+		delete rest[WEBHOOK_SECRET_PARAM];
+		body = rest;
+	}
+	return body;
 }
 
 function selectedEvents(bundle: Bundle): string[] {
@@ -33,10 +117,15 @@ function selectedEvents(bundle: Bundle): string[] {
 const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<SubscribeData> => {
 	const client = createClient(z, bundle);
 	const targetUrl = String(bundle.targetUrl ?? '');
+	const secret = newWebhookSecret();
+	const registeredUrl = appendSecret(targetUrl, secret);
 	const events = selectedEvents(bundle);
 	const current = await client.getWebhookConfig();
-	const plan = planSubscribe(current, {
-		url: targetUrl,
+	// This Zap's own earlier registration (same hook URL, older secret, e.g. a re-subscribe that
+	// was not preceded by an unsubscribe): take it over, and restore nothing of it later.
+	const ownEarlier = isSameWebhookUrl(withoutSecret(current.url ?? ''), targetUrl);
+	const plan = planSubscribe(ownEarlier ? { url: null, events: [] } : current, {
+		url: registeredUrl,
 		events,
 		replaceExisting: booleanInput(bundle.inputData.replace_existing),
 	});
@@ -50,9 +139,10 @@ const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<Sub
 	await client.updateWebhookConfig(plan.update);
 	return {
 		id: targetUrl,
-		target_url: targetUrl,
+		target_url: registeredUrl,
 		events: plan.update.events,
 		previous: plan.previous,
+		secret,
 	};
 });
 
@@ -72,12 +162,19 @@ const performUnsubscribe = handled(async (z: ZObject, bundle: Bundle) => {
 });
 
 /**
- * One delivery → one Zap run. A malformed body throws (shown in the Zap history as an error,
- * so a broken sender is noticed); a well-formed event of a type this Zap did not select returns []
- * (Zapier's convention for "nothing to trigger").
+ * One delivery → one Zap run. A delivery without the subscription's secret returns [] (Zapier
+ * runs nothing; nothing about the secret is echoed), checked before the body is even parsed.
+ * A malformed body throws (shown in the Zap history as an error, so a broken sender is noticed);
+ * a well-formed event of a type this Zap did not select returns [] (Zapier's convention for
+ * "nothing to trigger").
  */
 const perform = handled(async (z: ZObject, bundle: Bundle) => {
-	const payload = bundle.cleanedRequest;
+	const { secret } = (bundle.subscribeData ?? {}) as Partial<SubscribeData>;
+	if (typeof secret === 'string' && secret !== '' && !deliveryHasSecret(bundle, secret)) {
+		z.console.log('IntelliPortal webhook: ignored a delivery without this subscription’s secret');
+		return [];
+	}
+	const payload = deliveredBody(bundle);
 	let event;
 	try {
 		event = parseWebhookEvent(payload);
