@@ -13,6 +13,7 @@ import type { SoakFigures } from './soak';
 // `npm run reliability` runs this file larger and collects the figures (IP_SOAK_OUT).
 const CORE_ITEMS = Number(process.env.IP_SOAK_CORE ?? 300);
 const N8N_ITEMS = Number(process.env.IP_SOAK_N8N ?? 200);
+const ZAPIER_ITEMS = Number(process.env.IP_SOAK_ZAPIER ?? 200);
 
 function record(f: SoakFigures) {
 	if (process.env.IP_SOAK_OUT) appendFileSync(process.env.IP_SOAK_OUT, `${JSON.stringify(f)}\n`);
@@ -43,4 +44,12 @@ test(`core client + bulk runner: ${CORE_ITEMS} sends under faults`, async () => 
 
 test(`n8n node in n8n-core: ${N8N_ITEMS} sends under faults, Continue On Fail`, async () => {
 	expectSound(await runSoak({ path: 'n8n', items: N8N_ITEMS }));
+}, 600_000);
+
+test(`Zapier send_message, one Zap run per item: ${ZAPIER_ITEMS} sends under faults`, async () => {
+	const f = await runSoak({ path: 'zapier', items: ZAPIER_ITEMS });
+	expectSound(f);
+	// The injected 429s really happened; slow responses ran into the app's 8 s timeout.
+	expect(f.faultsInjected.error429).toBeGreaterThan(0);
+	expect(f.faultsInjected.slow).toBeGreaterThan(0);
 }, 600_000);

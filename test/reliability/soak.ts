@@ -16,12 +16,23 @@ import { IntelliPortalClient } from '../../shared';
 import type { IntelliPortalError } from '../../shared';
 import { AdaptiveRateGovernor, runBulk } from '../../shared/pacing';
 import { createAxiosTransport } from '../../shared/transports/axios';
+import { ZAPIER_TIMEOUT_MS } from '../../zapier/src/client';
+import zapier from 'zapier-platform-core';
+
+import App from '../../zapier/src';
+import { sendOutcomeOf } from '../../zapier/src/errors';
 import { API_KEY, startEnv } from '../n8n/helpers';
 
-export type SoakPath = 'core' | 'n8n';
+export type SoakPath = 'core' | 'n8n' | 'zapier';
 
-/** Faults per the reliability brief; the rate limit makes the server answer 429 + Retry-After. */
+/**
+ * Faults per issue 6: 10 % 429 + Retry-After (injected, on top of the rate limit's own 429s),
+ * 2 % 503 + Retry-After, 1 % connection resets (half before, half after the server processed
+ * the request), and 1 % 500 (the plain "may have been processed" case). The 1 % responses slower
+ * than the client's timeout are added per path in runSoak (they need the path's timeout).
+ */
 export const SOAK_FAULTS: Partial<EmulatorOptions> = {
+	fault429: 0.1,
 	fault503: 0.02,
 	faultResetBefore: 0.005,
 	faultResetAfter: 0.005,
@@ -29,9 +40,20 @@ export const SOAK_FAULTS: Partial<EmulatorOptions> = {
 	retryAfterSeconds: 1,
 };
 
+/** Zap runs in flight at once on the Zapier path (Zapier runs each trigger item as its own Zap run). */
+export const ZAPIER_CONCURRENCY = 8;
+/**
+ * How often the soak re-runs a step that ended in z.errors.ThrottledError, after its delay, as
+ * Zapier does ("the request will be retried at the specified time"). An item still throttled
+ * after that counts as "failed, not sent".
+ */
+export const ZAPIER_THROTTLE_REPLAYS = 5;
+
 export interface SoakFigures {
 	path: SoakPath;
 	items: number;
+	/** Zapier path: steps re-run after a ThrottledError (as Zapier does after the delay). */
+	throttledReplays?: number;
 	delivered: number;
 	failedNotSent: number;
 	failedMaybeSent: number;
@@ -115,6 +137,63 @@ async function sendViaN8n(options: Partial<EmulatorOptions>, run: string, n: num
 	}
 }
 
+/**
+ * The Zapier path: each item is one Zap run of the `send_message` create, through
+ * zapier-platform-core's app tester (the same runtime as test/zapier), ZAPIER_CONCURRENCY at a
+ * time. A ThrottledError is re-run after its delay, as Zapier would; any other error is read with
+ * the app's own sendOutcomeOf (the explicit "may it have been sent?" mapping).
+ */
+async function sendViaZapier(emu: RunningEmulator, run: string, n: number) {
+	const tester = zapier.createAppTester(App);
+	const perform = App.creates.send_message.operation.perform;
+	const auth = { apiKey: API_KEY, environment: 'custom', baseUrl: emu.baseUrl };
+	const outcomes = new Array<ItemOutcome>(n);
+	let replays = 0;
+	const runItem = async (i: number): Promise<ItemOutcome> => {
+		const b = body(run, i);
+		const inputData = { client_ref: b.client_ref, to: b.to, type: 'text', text: b.text.body };
+		for (let attempt = 0; ; attempt++) {
+			try {
+				const result = (await tester(perform, { authData: auth, inputData })) as {
+					id?: unknown;
+				};
+				return { ok: typeof result?.id === 'string' };
+			} catch (error) {
+				const name = (error as Error).name;
+				if (name === 'ThrottledError' && attempt < ZAPIER_THROTTLE_REPLAYS) {
+					replays++;
+					const { delay } = JSON.parse((error as Error).message) as { delay?: number };
+					await new Promise((resolve) => setTimeout(resolve, (delay ?? 1) * 1000));
+					continue;
+				}
+				// The error as the user sees it: Zapier's class and the app's code (server_error, …).
+				let code = name;
+				try {
+					const payload = JSON.parse((error as Error).message) as { code?: unknown };
+					if (typeof payload.code === 'string') code = `${name}:${payload.code}`;
+				} catch {
+					// not a JSON-carrying Zapier error
+				}
+				const outcome = sendOutcomeOf(error);
+				// 'unclassified' leaves mayHaveBeenSent undefined, which the judge counts as lost.
+				return outcome === 'unclassified'
+					? { ok: false, code }
+					: { ok: false, code, mayHaveBeenSent: outcome === 'may_have_been_sent' };
+			}
+		}
+	};
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: ZAPIER_CONCURRENCY }, async () => {
+			while (next < n) {
+				const i = next++;
+				outcomes[i] = await runItem(i);
+			}
+		}),
+	);
+	return { outcomes, replays };
+}
+
 export async function runSoak(options: {
 	path: SoakPath;
 	items: number;
@@ -132,17 +211,24 @@ export async function runSoak(options: {
 		rateLimitBurst: 5,
 		statusStepMs: 0,
 		seed: 7,
-		// Slow responses only where the client's timeout is short enough to test in a suite; the
-		// n8n node uses the core's default 30 s timeout.
+		// Slow responses only where the client's timeout is short enough to test in a suite: the
+		// core path's timeoutMs, the Zapier app's own 8 s (ZAPIER_TIMEOUT_MS); the n8n node uses
+		// the core's default 30 s timeout.
 		...(path === 'core' ? { faultSlow: 0.01, slowMs: timeoutMs * 2 } : {}),
+		...(path === 'zapier' ? { faultSlow: 0.01, slowMs: ZAPIER_TIMEOUT_MS + 2_000 } : {}),
 	};
 	let outcomes: ItemOutcome[];
 	let emu: RunningEmulator;
 	let stop: () => Promise<void>;
+	let throttledReplays: number | undefined;
 	if (path === 'core') {
 		emu = await startEmulator({ port: 0, ...emulatorOptions });
 		stop = () => emu.stop();
 		outcomes = await sendViaCore(emu, run, n, timeoutMs);
+	} else if (path === 'zapier') {
+		emu = await startEmulator({ port: 0, ...emulatorOptions });
+		stop = () => emu.stop();
+		({ outcomes, replays: throttledReplays } = await sendViaZapier(emu, run, n));
 	} else {
 		const r = await sendViaN8n(emulatorOptions, run, n);
 		({ outcomes, stop } = r);
@@ -157,6 +243,7 @@ export async function runSoak(options: {
 		const figures: SoakFigures = {
 			path,
 			items: n,
+			...(throttledReplays !== undefined ? { throttledReplays } : {}),
 			delivered: 0,
 			failedNotSent: 0,
 			failedMaybeSent: 0,

@@ -56,14 +56,31 @@ function labelled(error: ValidationError | ConfigurationError, labels: FieldLabe
 	return `${label} (${field}): ${rest}`;
 }
 
+/**
+ * The closing sentence of every server/network error whose request certainly had no effect.
+ * sendOutcomeOf() reads it back; keep the two notices distinct.
+ */
+export const NOT_SENT_NOTICE =
+	'Nothing was sent or changed in IntelliPortal, so replaying this step is safe.';
+/** The closing sentence of every error whose request may have had an effect (a message sent). */
+export const MAY_HAVE_BEEN_SENT_NOTICE =
+	'Check IntelliPortal before replaying this step, or the recipient may get the message twice.';
+
+/**
+ * A 2xx whose body the core could not read (`unexpected_response`): the server accepted the
+ * request, so for a send the message may well have gone out, whatever the error's flag says.
+ */
+function mayHaveBeenSent(error: IntelliPortalError): boolean {
+	if (error.mayHaveBeenSent) return true;
+	const status = error.httpStatus;
+	return typeof status === 'number' && status >= 200 && status < 300;
+}
+
 function sentNotice(error: IntelliPortalError): string {
+	if (!mayHaveBeenSent(error)) return NOT_SENT_NOTICE;
 	// The core already says so for an ambiguous POST failure; do not repeat it.
-	if (error.mayHaveBeenSent && /may have been processed/.test(error.message)) {
-		return 'Check IntelliPortal before replaying this step, or the recipient may get the message twice.';
-	}
-	return error.mayHaveBeenSent
-		? 'The request may already have been processed by IntelliPortal (for a message: it may have been sent). Check before replaying this step, or the recipient may get it twice.'
-		: 'Nothing was sent or changed in IntelliPortal, so replaying this step is safe.';
+	if (/may have been processed/.test(error.message)) return MAY_HAVE_BEEN_SENT_NOTICE;
+	return `The request may already have been processed by IntelliPortal (for a message: it may have been sent). ${MAY_HAVE_BEEN_SENT_NOTICE}`;
 }
 
 /** "first. second" without doubled or missing full stops. */
@@ -159,7 +176,14 @@ export function toZapierError(
 		);
 	}
 	if (error instanceof IntelliPortalError) {
-		return new z.errors.Error(clean(error.message), error.code, error.httpStatus);
+		// An unexpected status: a 4xx was refused; anything else may have been processed.
+		const refused =
+			typeof error.httpStatus === 'number' && error.httpStatus >= 400 && error.httpStatus < 500;
+		return new z.errors.Error(
+			clean(sentence(error.message, refused ? NOT_SENT_NOTICE : MAY_HAVE_BEEN_SENT_NOTICE)),
+			error.code,
+			error.httpStatus,
+		);
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new z.errors.Error(clean(message), 'unexpected_error');
@@ -177,4 +201,44 @@ export function handled<T>(perform: Perform<T>, labels: FieldLabels = {}): Perfo
 			throw toZapierError(z, error, secrets, labels);
 		}
 	};
+}
+
+/**
+ * Whether the request behind an error this app threw may have taken effect (for a send: whether
+ * the message may have gone out). This is the explicit reading of toZapierError's output, used
+ * by the fault soak and spelled out in zapier/README.md:
+ *
+ * - a message carrying MAY_HAVE_BEEN_SENT_NOTICE → 'may_have_been_sent' (checked first: when in
+ *   doubt, never claim "not sent");
+ * - ThrottledError → 'not_sent' (429 or 503 + Retry-After: the server refused the work; Zapier
+ *   re-runs the step after the delay);
+ * - ExpiredAuthError / RefreshAuthError → 'not_sent' (401: nothing was processed);
+ * - AppError carrying NOT_SENT_NOTICE, a 4xx status, or a validation / configuration error
+ *   (raised before any request) → 'not_sent';
+ * - anything else → 'unclassified' (a defect: the user cannot tell whether to replay).
+ */
+export type SendOutcome = 'not_sent' | 'may_have_been_sent' | 'unclassified';
+
+export function sendOutcomeOf(error: unknown): SendOutcome {
+	const name = (error as { name?: unknown } | null)?.name;
+	const raw = (error as { message?: unknown } | null)?.message;
+	const text = typeof raw === 'string' ? raw : '';
+	let payload: { message?: unknown; code?: unknown; status?: unknown } = {};
+	try {
+		const parsed = JSON.parse(text) as unknown;
+		if (parsed !== null && typeof parsed === 'object') payload = parsed as typeof payload;
+	} catch {
+		// Zapier's AppError and ThrottledError carry JSON; anything else is read as plain text.
+	}
+	const message = typeof payload.message === 'string' ? payload.message : text;
+	if (message.includes(MAY_HAVE_BEEN_SENT_NOTICE)) return 'may_have_been_sent';
+	if (name === 'ThrottledError') return 'not_sent';
+	if (name === 'ExpiredAuthError' || name === 'RefreshAuthError') return 'not_sent';
+	if (name !== 'AppError') return 'unclassified';
+	if (message.includes(NOT_SENT_NOTICE)) return 'not_sent';
+	const status = typeof payload.status === 'number' ? payload.status : undefined;
+	if (status !== undefined && status >= 400 && status < 500) return 'not_sent';
+	if (payload.code === 'validation_error' || payload.code === 'configuration_error')
+		return 'not_sent';
+	return 'unclassified';
 }
