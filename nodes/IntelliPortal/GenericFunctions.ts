@@ -1,4 +1,4 @@
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { IntelliPortalClient, IntelliPortalError, ValidationError, redact } from '../../shared';
@@ -14,6 +14,8 @@ export interface IntelliPortalCredentialData {
 	apiKey: string;
 	environment: Environment;
 	baseUrl?: string;
+	/** The credential as n8n decrypted it (handed back to n8n for authenticating requests). */
+	decrypted: ICredentialDataDecryptedObject;
 }
 
 export async function readCredentials(this: N8nHttpContext): Promise<IntelliPortalCredentialData> {
@@ -26,7 +28,7 @@ export async function readCredentials(this: N8nHttpContext): Promise<IntelliPort
 		environment === 'custom' && typeof raw.baseUrl === 'string' && raw.baseUrl.trim() !== ''
 			? raw.baseUrl.trim()
 			: undefined;
-	return { apiKey, environment, baseUrl };
+	return { apiKey, environment, baseUrl, decrypted: raw };
 }
 
 /**
@@ -38,11 +40,13 @@ export async function getIntelliPortalClient(
 	options: { governor?: RateGovernor; transport?: N8nTransport } = {},
 ): Promise<{ client: IntelliPortalClient; apiKey: string }> {
 	const credentials = await readCredentials.call(this);
+	const transport = options.transport ?? new N8nTransport(this);
+	transport.reuseCredentials(credentials.decrypted);
 	const client = new IntelliPortalClient({
 		apiKey: credentials.apiKey,
 		environment: credentials.environment,
 		baseUrl: credentials.baseUrl,
-		transport: options.transport ?? new N8nTransport(this),
+		transport,
 		governor: options.governor,
 	});
 	return { client, apiKey: credentials.apiKey };

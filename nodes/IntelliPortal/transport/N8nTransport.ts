@@ -1,4 +1,6 @@
 import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -135,7 +137,24 @@ interface FullResponse {
 export class N8nTransport implements Transport {
 	readonly authenticates = true;
 
+	private credentials: ICredentialsDecrypted | undefined;
+
 	constructor(private readonly context: N8nHttpContext) {}
+
+	/**
+	 * Hands n8n the credential this node already read, so that each request does not fetch and
+	 * decrypt it again (a database read and a decryption per message in a bulk send). n8n still
+	 * applies the credential's authentication to every request.
+	 */
+	reuseCredentials(data: ICredentialDataDecryptedObject): void {
+		const reference = this.context.getNode().credentials?.[CREDENTIAL_TYPE];
+		this.credentials = {
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data,
+		};
+	}
 
 	async request(req: TransportRequest): Promise<TransportResponse> {
 		const options: IHttpRequestOptions = {
@@ -150,7 +169,12 @@ export class N8nTransport implements Transport {
 		if (req.body !== undefined) options.body = req.body as IDataObject;
 
 		const outcome = await this.context.helpers.httpRequestWithAuthentication
-			.call(this.context, CREDENTIAL_TYPE, options)
+			.call(
+				this.context,
+				CREDENTIAL_TYPE,
+				options,
+				this.credentials ? { credentialsDecrypted: this.credentials } : undefined,
+			)
 			.then(
 				(response: unknown) => ({ response: response as FullResponse }),
 				(error: unknown) => ({ failure: toTransportFailure(error, req.timeoutMs) }),
