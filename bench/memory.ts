@@ -15,7 +15,8 @@ export interface MemoryVariantResult {
 	resultBytes: number;
 	idleRssBytes: number;
 	peakRssBytes: number;
-	heapUsedBytes: number;
+	/** Heap the result itself occupies (after a full GC, result held) above the idle heap. */
+	retainedBytes: number;
 	wallMs: number;
 }
 

@@ -106,12 +106,12 @@ function memoryTable(m: MemoryResult): string {
 	const rows = [
 		`Memory: Return All over ${m.clients} clients (emulator seeded via admin; each variant in a fresh Node process; peak RSS = the process's maxRSS)`,
 		'',
-		'| Variant | Clients returned | Result size (JSON) | Peak RSS | Peak RSS − idle RSS | Peak RSS growth / result size | Wall time |',
-		'|---|---:|---:|---:|---:|---:|---:|',
+		'| Variant | Clients returned | Result size (JSON) | Result held in memory (heap after GC) | Peak RSS | Peak RSS − idle RSS | Peak growth / result held | Wall time |',
+		'|---|---:|---:|---:|---:|---:|---:|---:|',
 	];
 	for (const v of m.variants) {
 		rows.push(
-			`| ${v.title} | ${v.count} | ${mb(v.resultBytes)} | ${mb(v.peakRssBytes)} | ${mb(v.peakRssBytes - v.idleRssBytes)} | ${v.resultBytes > 0 ? ((v.peakRssBytes - v.idleRssBytes) / v.resultBytes).toFixed(2) : 'n/a'} | ${(v.wallMs / 1000).toFixed(2)} s |`,
+			`| ${v.title} | ${v.count} | ${mb(v.resultBytes)} | ${mb(v.retainedBytes)} | ${mb(v.peakRssBytes)} | ${mb(v.peakRssBytes - v.idleRssBytes)} | ${v.retainedBytes > 1024 * 1024 ? ((v.peakRssBytes - v.idleRssBytes) / v.retainedBytes).toFixed(2) : 'n/a (nothing held)'} | ${(v.wallMs / 1000).toFixed(2)} s |`,
 		);
 	}
 	return rows.join('\n');
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
 	mkdirSync(outDir, { recursive: true });
 	const stamp = String(report.timestamp).replace(/[:.]/g, '-');
 	report.markdown = printed.join('\n');
-	const prefix = mode === 'n8n' ? 'n8n-' : '';
+	const prefix = which === 'memory' ? 'memory-' : mode === 'n8n' ? 'n8n-' : '';
 	const file = join(outDir, `${prefix}${stamp}.json`);
 	writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
 	writeFileSync(join(outDir, `${prefix}latest.json`), `${JSON.stringify(report, null, '\t')}\n`);
