@@ -42,12 +42,26 @@ const CONNECTION_LABELS: FieldLabels = {
 	baseUrl: 'Base URL',
 };
 
+function labelOf(field: string | undefined, labels: FieldLabels): string | undefined {
+	if (typeof field !== 'string') return undefined;
+	const own = (key: string) =>
+		Object.prototype.hasOwnProperty.call(labels, key) ? labels[key] : undefined;
+	return own(field) ?? own(field.replace(/\[\d+\]/g, ''));
+}
+
 function labelled(error: ValidationError | ConfigurationError, labels: FieldLabels): string {
 	const field = error.field;
-	const label =
-		typeof field === 'string'
-			? (labels[field] ?? labels[field.replace(/\[\d+\]/g, '')])
-			: undefined;
+	// Several problems: "2 problems: Client (client_ref): is required; Recipient (to): …"
+	const issues = error instanceof ValidationError ? error.issues : [];
+	if (issues.length > 1 && issues.some((issue) => labelOf(issue.field, labels))) {
+		return `${issues.length} problems: ${issues
+			.map((issue) => {
+				const label = labelOf(issue.field, labels);
+				return `${label ? `${label} (${issue.field})` : issue.field}: ${issue.message}`;
+			})
+			.join('; ')}`;
+	}
+	const label = labelOf(field, labels);
 	if (!label || typeof field !== 'string') return error.message;
 	// "text.body: is required" → "Message Text (text.body): is required"
 	const rest = error.message.startsWith(`${field}: `)
@@ -197,7 +211,9 @@ export function handled<T>(perform: Perform<T>, labels: FieldLabels = {}): Perfo
 		try {
 			return await perform(z, bundle);
 		} catch (error) {
-			const secrets = [String(bundle.authData?.apiKey ?? '')];
+			// Only a string key can appear in text; String() of an arbitrary value may itself throw.
+			const apiKey: unknown = bundle.authData?.apiKey;
+			const secrets = typeof apiKey === 'string' ? [apiKey, apiKey.trim()] : [];
 			throw toZapierError(z, error, secrets, labels);
 		}
 	};

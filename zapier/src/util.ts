@@ -1,12 +1,3 @@
-/** Trimmed non-empty string, or undefined. Zapier sends empty optional fields as '' or omits them. */
-export function optionalText(value: unknown): string | undefined {
-	if (value === undefined || value === null) return undefined;
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	if (typeof value !== 'string') return undefined;
-	const trimmed = value.trim();
-	return trimmed === '' ? undefined : trimmed;
-}
-
 /** Zapier boolean fields arrive as true/false or as the strings 'true'/'false'/'yes'/'no'. */
 export function booleanInput(value: unknown): boolean {
 	if (typeof value === 'boolean') return value;
@@ -19,4 +10,19 @@ export function booleanInput(value: unknown): boolean {
 export function listInput(value: unknown): unknown[] | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * A text field on its way to the core: empty ('' / whitespace / null / undefined) → undefined,
+ * finite numbers and booleans → their text, strings trimmed. Anything else (an object, a mapped
+ * list, NaN) is passed on unchanged so that the core names the field and says what was wrong
+ * ("must be a text value, got a list") instead of "is required" or a silently dropped value.
+ */
+export function textInput(value: unknown): unknown {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'boolean') return String(value);
+	if (typeof value === 'number') return Number.isFinite(value) ? String(value) : value;
+	if (typeof value !== 'string') return value;
+	const trimmed = value.trim();
+	return trimmed === '' ? undefined : trimmed;
 }

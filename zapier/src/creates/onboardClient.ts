@@ -3,7 +3,7 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import { createClient } from '../client';
 import { handled } from '../errors';
 import { clientOutputFields, clientSample } from '../samples';
-import { optionalText } from '../util';
+import { textInput } from '../util';
 
 const LABELS = {
 	business_name: 'Business Name',
@@ -15,11 +15,11 @@ const LABELS = {
 /** Zapier fields → ClientSignupRequest (empty optional fields are left out). */
 export function toSignupRequest(input: Record<string, unknown>): Record<string, unknown> {
 	const request: Record<string, unknown> = {
-		business_name: optionalText(input.business_name),
-		phone_number_id: optionalText(input.phone_number_id),
+		business_name: textInput(input.business_name),
+		phone_number_id: textInput(input.phone_number_id),
 	};
-	const waba = optionalText(input.waba_id);
-	const callback = optionalText(input.callback_url);
+	const waba = textInput(input.waba_id);
+	const callback = textInput(input.callback_url);
 	if (waba !== undefined) request.waba_id = waba;
 	if (callback !== undefined) request.callback_url = callback;
 	return request;

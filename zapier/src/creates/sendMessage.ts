@@ -3,7 +3,7 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import { createClient } from '../client';
 import { handled } from '../errors';
 import { messageOutputFields, messageSample } from '../samples';
-import { optionalText } from '../util';
+import { textInput } from '../util';
 
 const LABELS = {
 	client_ref: 'Client',
@@ -18,20 +18,30 @@ const LABELS = {
 
 /** Zapier fields → SendMessageRequest. The core validates it (field-named errors) before any request. */
 export function toSendMessageRequest(input: Record<string, unknown>): Record<string, unknown> {
-	const type = optionalText(input.type) ?? 'text';
+	// An empty Message Type means the default (text); anything else that is not text goes to the
+	// core as given, so a mapped list or object gets "Message Type: must be one of …", not a text send.
+	const rawType = input.type;
+	const type =
+		rawType === undefined ||
+		rawType === null ||
+		(typeof rawType === 'string' && rawType.trim() === '')
+			? 'text'
+			: typeof rawType === 'string'
+				? rawType.trim()
+				: rawType;
 	const request: Record<string, unknown> = {
-		client_ref: optionalText(input.client_ref),
-		to: optionalText(input.to),
+		client_ref: textInput(input.client_ref),
+		to: textInput(input.to),
 		type,
 	};
 	if (type === 'media') {
-		const caption = optionalText(input.caption);
+		const caption = textInput(input.caption);
 		request.media = {
-			url: optionalText(input.media_url),
+			url: textInput(input.media_url),
 			...(caption !== undefined ? { caption } : {}),
 		};
 	} else {
-		request.text = { body: input.text === '' ? undefined : input.text };
+		request.text = { body: textInput(input.text) };
 	}
 	return request;
 }

@@ -3,7 +3,7 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import { createClient } from '../client';
 import { handled } from '../errors';
 import { messageOutputFields, messageSample } from '../samples';
-import { listInput, optionalText } from '../util';
+import { listInput, textInput } from '../util';
 
 const LABELS: Record<string, string> = {
 	client_ref: 'Client',
@@ -18,11 +18,11 @@ const LABELS: Record<string, string> = {
 export function toSendTemplateRequest(input: Record<string, unknown>): Record<string, unknown> {
 	const parameters = listInput(input.parameters);
 	return {
-		client_ref: optionalText(input.client_ref),
-		to: optionalText(input.to),
+		client_ref: textInput(input.client_ref),
+		to: textInput(input.to),
 		template: {
-			name: optionalText(input.template_name),
-			language: { code: optionalText(input.language_code) ?? 'en' },
+			name: textInput(input.template_name),
+			language: { code: textInput(input.language_code) ?? 'en' },
 			...(parameters !== undefined ? { parameters } : {}),
 		},
 	};

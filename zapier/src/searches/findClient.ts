@@ -4,7 +4,7 @@ import type { Client } from '../../../shared';
 import { createClient } from '../client';
 import { handled } from '../errors';
 import { clientOutputFields, clientSample } from '../samples';
-import { optionalText } from '../util';
+import { textInput } from '../util';
 
 /** Upper bound on clients scanned per search, so the search answers inside Zapier's 30 s. */
 export const MAX_CLIENTS_SCANNED = 5_000;
@@ -29,9 +29,27 @@ export function matchRank(
 	return have.includes(want) ? 1 : undefined;
 }
 
+/** A search term: trimmed text, or undefined when empty; a value that is not text is refused. */
+function searchTerm(z: ZObject, value: unknown, key: string, label: string): string | undefined {
+	const term = textInput(value);
+	if (term !== undefined && typeof term !== 'string') {
+		throw new z.errors.Error(
+			`${label} (${key}): must be a text value, got ${Array.isArray(term) ? 'a list' : typeof term === 'object' ? 'an object' : `a ${typeof term}`}`,
+			'validation_error',
+			400,
+		);
+	}
+	return term;
+}
+
 const perform = handled(async (z: ZObject, bundle: Bundle) => {
-	const name = optionalText(bundle.inputData.business_name);
-	const phoneNumberId = optionalText(bundle.inputData.phone_number_id);
+	const name = searchTerm(z, bundle.inputData.business_name, 'business_name', 'Business Name');
+	const phoneNumberId = searchTerm(
+		z,
+		bundle.inputData.phone_number_id,
+		'phone_number_id',
+		'Phone Number ID',
+	);
 	if (name === undefined && phoneNumberId === undefined) {
 		throw new z.errors.Error(
 			'Fill in Business Name or Phone Number ID (or both) to search for a client.',

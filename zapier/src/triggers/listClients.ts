@@ -10,10 +10,10 @@ export const DROPDOWN_PAGE_SIZE = 50;
 const perform = handled(async (z: ZObject, bundle: Bundle) => {
 	const client = createClient(z, bundle);
 	const page = Number.isInteger(bundle.meta?.page) && bundle.meta.page > 0 ? bundle.meta.page : 0;
-	const result = await client.listClients({
-		limit: DROPDOWN_PAGE_SIZE,
-		offset: page * DROPDOWN_PAGE_SIZE,
-	});
+	const offset = page * DROPDOWN_PAGE_SIZE;
+	// A page past any real account (and past exact integers) is simply empty: no request.
+	if (!Number.isSafeInteger(offset)) return [];
+	const result = await client.listClients({ limit: DROPDOWN_PAGE_SIZE, offset });
 	return result.items;
 });
 

@@ -10,6 +10,7 @@ import {
 	parseWebhookEvent,
 	planSubscribe,
 	planUnsubscribe,
+	validateWebhookUpdate,
 	verifySecret,
 } from '../../../shared';
 import type { WebhookConfig } from '../../../shared';
@@ -109,9 +110,29 @@ function deliveredBody(bundle: Bundle): unknown {
 	return body;
 }
 
-function selectedEvents(bundle: Bundle): string[] {
-	const chosen = (listInput(bundle.inputData.events) ?? []).map(String).filter((e) => e !== '');
+/** Field labels for errors of performSubscribe (`events[2]` → "Events"). */
+const SUBSCRIBE_LABELS = {
+	events: 'Events',
+	url: 'Zapier hook URL',
+};
+
+/**
+ * The Events field as given: strings trimmed, empty entries dropped, anything else kept as is so
+ * that validation names it (`events[1]` → "Events"); nothing selected means every event.
+ */
+function selectedEvents(bundle: Bundle): unknown[] {
+	const chosen = (listInput(bundle.inputData.events) ?? [])
+		.map((e) => (typeof e === 'string' ? e.trim() : e))
+		.filter((e) => e !== '' && e !== undefined && e !== null);
 	return chosen.length > 0 ? [...new Set(chosen)] : [...WEBHOOK_EVENTS];
+}
+
+/** The selected event names this Zap can receive (perform, performList): known names only. */
+function selectedEventTypes(bundle: Bundle): string[] {
+	const known = selectedEvents(bundle).filter(
+		(e): e is string => typeof e === 'string' && (WEBHOOK_EVENTS as readonly string[]).includes(e),
+	);
+	return known.length > 0 ? known : [...WEBHOOK_EVENTS];
 }
 
 const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<SubscribeData> => {
@@ -120,13 +141,15 @@ const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<Sub
 	const secret = newWebhookSecret();
 	const registeredUrl = appendSecret(targetUrl, secret);
 	const events = selectedEvents(bundle);
+	// Bad input (an unknown event, an unusable hook URL) fails here, before any request.
+	const valid = validateWebhookUpdate({ url: registeredUrl, events });
 	const current = await client.getWebhookConfig();
 	// This Zap's own earlier registration (same hook URL, older secret, e.g. a re-subscribe that
 	// was not preceded by an unsubscribe): take it over, and restore nothing of it later.
 	const ownEarlier = isSameWebhookUrl(withoutSecret(current.url ?? ''), targetUrl);
 	const plan = planSubscribe(ownEarlier ? { url: null, events: [] } : current, {
 		url: registeredUrl,
-		events,
+		events: valid.events ?? [...WEBHOOK_EVENTS],
 		replaceExisting: booleanInput(bundle.inputData.replace_existing),
 	});
 	if (plan.action === 'refuse') {
@@ -144,7 +167,7 @@ const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<Sub
 		previous: plan.previous,
 		secret,
 	};
-});
+}, SUBSCRIBE_LABELS);
 
 const performUnsubscribe = handled(async (z: ZObject, bundle: Bundle) => {
 	const client = createClient(z, bundle);
@@ -185,7 +208,7 @@ const perform = handled(async (z: ZObject, bundle: Bundle) => {
 			400,
 		);
 	}
-	const events = selectedEvents(bundle);
+	const events = selectedEventTypes(bundle);
 	return events.includes(event.type) ? [event] : [];
 });
 
@@ -195,7 +218,7 @@ const perform = handled(async (z: ZObject, bundle: Bundle) => {
  * core's event types, so the editor can map every field.
  */
 const performList = handled(async (_z: ZObject, bundle: Bundle) =>
-	selectedEvents(bundle).map((type, index) => sampleEvent(type, index)),
+	selectedEventTypes(bundle).map((type, index) => sampleEvent(type, index)),
 );
 
 export default {
