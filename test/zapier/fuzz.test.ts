@@ -249,6 +249,34 @@ describe('send_message', () => {
 		});
 	}
 
+	it('several invalid fields at once: every one is named by its label, before any request', async () => {
+		const labels: Record<string, string> = {
+			client_ref: 'Client (client_ref)',
+			to: 'Recipient (to)',
+			text: 'Message Text (text.body)',
+		};
+		await fc.assert(
+			fc.asyncProperty(
+				fc.subarray(Object.keys(labels), { minLength: 2 }),
+				fc.array(badRequiredText(4096), { minLength: 3, maxLength: 3 }),
+				async (keys, values) => {
+					const inputData: Record<string, unknown> = validMessage();
+					// a value too long for text.body (4096) is too long for an id or recipient (256) too
+					keys.forEach((key, i) => {
+						inputData[key] = values[i];
+					});
+					const error = await expectRefused(
+						ops.sendMessage,
+						{ authData: auth(), inputData },
+						`${keys.length} problems`,
+					);
+					for (const key of keys) expect(messageOf(error)).toContain(labels[key]);
+				},
+			),
+			opts(),
+		);
+	});
+
 	it('arbitrary input: a result or a Zapier error, never anything else, never the key', async () => {
 		await fc.assert(
 			fc.asyncProperty(
