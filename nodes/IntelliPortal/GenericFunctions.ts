@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { IntelliPortalClient, IntelliPortalError, ValidationError, redact } from '../../shared';
 import type { RateGovernor } from '../../shared';
+import { describeValidationError } from './fields';
 import { CREDENTIAL_TYPE, N8nTransport } from './transport/N8nTransport';
 import type { N8nHttpContext } from './transport/N8nTransport';
 
@@ -88,12 +89,28 @@ function categoryOf(error: IntelliPortalError): string {
 	return 'server';
 }
 
+/** A validation error found before any request, about what the user filled in. */
+function isClientSideValidation(error: unknown): error is ValidationError {
+	return error instanceof ValidationError && error.httpStatus === undefined;
+}
+
+/**
+ * The message of a core error: client-side validation problems name the node's fields by their
+ * display names ("Text", "Media URL"), everything else keeps the core's (redacted) message.
+ */
+function messageOf(error: IntelliPortalError, apiKey: string): string {
+	return scrubSecret(
+		isClientSideValidation(error) ? describeValidationError(error) : error.message,
+		apiKey,
+	);
+}
+
 /** The continueOnFail item body for a failed item: what happened and whether it may have gone out. */
 export function errorItemJson(error: unknown, apiKey: string): JsonObject {
 	if (error instanceof IntelliPortalError) {
 		const body: JsonObject = {
 			code: error.code,
-			message: scrubSecret(error.message, apiKey),
+			message: messageOf(error, apiKey),
 			retryable: error.retryable,
 			mayHaveBeenSent: error.mayHaveBeenSent,
 		};
@@ -129,8 +146,12 @@ export function toNodeError(
 		return new NodeOperationError(node, scrubSecret(message, apiKey), { itemIndex });
 	}
 	const category = categoryOf(error);
-	const message = scrubSecret(error.message, apiKey);
+	const message = messageOf(error, apiKey);
 	let description = WHAT_TO_DO[category];
+	if (isClientSideValidation(error) && error.issues.length > 0) {
+		const paths = [...new Set(error.issues.map((issue) => issue.field))].join(', ');
+		description += ` (API field${error.issues.length > 1 ? 's' : ''}: ${scrubSecret(paths, apiKey)})`;
+	}
 	if (error.mayHaveBeenSent) {
 		description +=
 			' The request may have reached IntelliPortal before the failure, so it was not retried automatically.';

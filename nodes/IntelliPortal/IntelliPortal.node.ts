@@ -2,6 +2,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -11,6 +12,7 @@ import type { IntelliPortalClient } from '../../shared';
 import { clientFields, clientOperations } from './descriptions/ClientDescription';
 import { messageFields, messageOperations } from './descriptions/MessageDescription';
 import { webhookFields, webhookOperations } from './descriptions/WebhookDescription';
+import { own, readCollection, readParameter, toBoolean, toNumber } from './fields';
 import { errorItemJson, getIntelliPortalClient, toNodeError } from './GenericFunctions';
 import { searchClients } from './methods/listSearch';
 import { sendMessages } from './actions/sendMessages';
@@ -25,25 +27,35 @@ async function runOperation(
 	itemIndex: number,
 ): Promise<ItemResult> {
 	if (resource === 'client' && operation === 'onboard') {
-		const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+		const additional = readCollection(ctx, 'additionalFields', itemIndex);
 		const input: IDataObject = {
-			business_name: ctx.getNodeParameter('businessName', itemIndex),
-			phone_number_id: ctx.getNodeParameter('phoneNumberId', itemIndex),
+			business_name: readParameter(ctx, 'businessName', itemIndex, ''),
+			phone_number_id: readParameter(ctx, 'phoneNumberId', itemIndex, ''),
 		};
-		if (additional.wabaId !== undefined && additional.wabaId !== '')
-			input.waba_id = additional.wabaId;
-		if (additional.callbackUrl !== undefined && additional.callbackUrl !== '') {
-			input.callback_url = additional.callbackUrl;
-		}
+		const wabaId = own(additional, 'wabaId');
+		if (wabaId !== undefined && wabaId !== '') input.waba_id = wabaId;
+		const callbackUrl = own(additional, 'callbackUrl');
+		if (callbackUrl !== undefined && callbackUrl !== '') input.callback_url = callbackUrl;
 		const created = await client.onboardClient(input as never);
 		return [{ json: created as unknown as IDataObject }];
 	}
 	if (resource === 'client' && operation === 'getAll') {
-		const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const returnAll = toBoolean(
+			ctx,
+			'returnAll',
+			itemIndex,
+			readParameter(ctx, 'returnAll', itemIndex, false),
+			false,
+		);
 		const clients = returnAll
 			? await client.listAllClients()
 			: await client.listAllClients({
-					max: ctx.getNodeParameter('limit', itemIndex, 50) as number,
+					max: toNumber(ctx, 'limit', itemIndex, readParameter(ctx, 'limit', itemIndex, 50), {
+						fallback: 50,
+						min: 1,
+						max: Number.MAX_SAFE_INTEGER,
+						whole: true,
+					}),
 				});
 		return clients.map((entry) => ({ json: entry as unknown as IDataObject }));
 	}
@@ -53,14 +65,64 @@ async function runOperation(
 	}
 	if (resource === 'webhook' && operation === 'update') {
 		const config = await client.updateWebhookConfig({
-			url: ctx.getNodeParameter('url', itemIndex) as string,
-			events: ctx.getNodeParameter('events', itemIndex, []) as string[],
+			url: readParameter(ctx, 'url', itemIndex, '') as string,
+			events: readParameter(ctx, 'events', itemIndex, []) as string[],
 		});
 		return [{ json: config as unknown as IDataObject }];
 	}
-	throw new NodeOperationError(
+	throw unsupportedOperation(ctx, resource, operation, itemIndex);
+}
+
+/** Resource → its operations as the editor lists them, from the descriptions. */
+const OPERATIONS: Record<string, Array<{ name: string; value: string }>> = {
+	message: operationOptions(messageOperations),
+	client: operationOptions(clientOperations),
+	webhook: operationOptions(webhookOperations),
+};
+
+function operationOptions(properties: INodeProperties[]): Array<{ name: string; value: string }> {
+	return (properties[0].options ?? []).map((option) => ({
+		name: String((option as { name: unknown }).name),
+		value: String((option as { value: unknown }).value),
+	}));
+}
+
+const RESOURCE_NAMES: Record<string, string> = {
+	message: 'Message',
+	client: 'Client',
+	webhook: 'Webhook',
+};
+
+function shortText(value: unknown): string {
+	const text = String(value);
+	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+function isSupported(resource: string, operation: string): boolean {
+	return (
+		Object.prototype.hasOwnProperty.call(OPERATIONS, resource) &&
+		OPERATIONS[resource].some((option) => option.value === operation)
+	);
+}
+
+/** An operation the descriptions do not define (a hand-edited or imported workflow). */
+function unsupportedOperation(
+	ctx: IExecuteFunctions,
+	resource: string,
+	operation: string,
+	itemIndex: number,
+): NodeOperationError {
+	if (!Object.prototype.hasOwnProperty.call(OPERATIONS, resource)) {
+		return new NodeOperationError(
+			ctx.getNode(),
+			`"Resource" must be one of ${Object.values(RESOURCE_NAMES).join(', ')}, got "${shortText(resource)}"`,
+			{ itemIndex },
+		);
+	}
+	const names = OPERATIONS[resource].map((option) => option.name).join(', ');
+	return new NodeOperationError(
 		ctx.getNode(),
-		`The operation "${operation}" is not supported for resource "${resource}"`,
+		`"Operation" must be one of ${names} for the resource ${RESOURCE_NAMES[resource]}, got "${shortText(operation)}"`,
 		{ itemIndex },
 	);
 }
@@ -122,6 +184,12 @@ export class IntelliPortal implements INodeType {
 		const items = this.getInputData();
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const operation = this.getNodeParameter('operation', 0) as string;
+
+		if (!isSupported(resource, operation)) {
+			const error = unsupportedOperation(this, resource, operation, 0);
+			if (!this.continueOnFail()) throw error;
+			return [items.map((_, i) => ({ json: errorItemJson(error, ''), pairedItem: { item: i } }))];
+		}
 
 		if (resource === 'message') {
 			return [await sendMessages.call(this, items.length, operation)];

@@ -288,7 +288,10 @@ describe('errors', () => {
 			mayHaveBeenSent: false,
 		});
 		expect(items![2].json.error).toMatchObject({ retryable: false, mayHaveBeenSent: false });
-		expect(String((items![2].json.error as { message: string }).message)).toMatch(/template\.name/);
+		expect((items![2].json.error as { message: string }).message).toBe(
+			'"Template Name" must not be empty',
+		);
+		expect(items![2].json.error).toMatchObject({ field: 'template.name' });
 		expect(env.emulator.admin.messages()).toHaveLength(2);
 		expectNoSecret(items);
 	});
@@ -329,7 +332,9 @@ describe('errors', () => {
 		});
 		const { error } = await env.harness.runNode(node, [{ text: 'fine' }, { text: '' }]);
 		expect(error!.name).toBe('NodeOperationError');
-		expect(error!.message).toMatch(/text\.body/);
+		// Named as the editor shows the field; the API's path is in the description.
+		expect(error!.message).toBe('"Text" must not be empty');
+		expect(String(error!.description)).toMatch(/API field: text\.body/);
 		expect((error!.context as { itemIndex?: number }).itemIndex).toBe(1);
 		expect(env.emulator.admin.messages()).toHaveLength(1);
 	});

@@ -2,29 +2,59 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { AdaptiveRateGovernor, runBulk } from '../../../shared';
 import type { IntelliPortalClient } from '../../../shared';
+import { MAX_CONCURRENCY } from '../descriptions/MessageDescription';
+import { own, parameterError, readCollection, readParameter, toNumber } from '../fields';
 import { errorItemJson, getIntelliPortalClient, toNodeError } from '../GenericFunctions';
 import { N8nTransport } from '../transport/N8nTransport';
 
+/** Template Parameters: the own `parameter` list of the fixedCollection, each entry's own `value`. */
+function readTemplateParameters(ctx: IExecuteFunctions, i: number): unknown[] {
+	const collection = readCollection(ctx, 'templateParameters', i);
+	const list = own(collection, 'parameter');
+	if (list === undefined || list === null) return [];
+	if (!Array.isArray(list)) {
+		throw parameterError(
+			ctx,
+			'templateParameters',
+			i,
+			'must be a list of parameters with a value each',
+		);
+	}
+	return list.map((entry: unknown, position) => {
+		if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+			throw parameterError(
+				ctx,
+				'templateParameters',
+				i,
+				`(value ${position + 1}) must be a parameter with a value`,
+			);
+		}
+		return own(entry as IDataObject, 'value');
+	});
+}
+
+const MESSAGE_TYPES = ['text', 'media'];
+
 /** Reads one item's parameters into the core's request shape (the core validates it). */
 function buildRequest(ctx: IExecuteFunctions, operation: string, i: number): IDataObject {
-	const clientRef = ctx.getNodeParameter('clientRef', i, '', { extractValue: true });
-	const to = ctx.getNodeParameter('to', i);
+	const clientRef = readParameter(ctx, 'clientRef', i, '', { extractValue: true });
+	const to = readParameter(ctx, 'to', i, '');
 	if (operation === 'sendTemplate') {
-		const collection = ctx.getNodeParameter('templateParameters', i, {}) as {
-			parameter?: Array<{ value?: unknown }>;
-		};
-		const parameters = (collection.parameter ?? []).map((entry) => entry.value);
+		const parameters = readTemplateParameters(ctx, i);
 		const template: IDataObject = {
-			name: ctx.getNodeParameter('templateName', i),
-			language: { code: ctx.getNodeParameter('languageCode', i, 'en') },
+			name: readParameter(ctx, 'templateName', i, ''),
+			language: { code: readParameter(ctx, 'languageCode', i, 'en') },
 		};
 		if (parameters.length > 0) template.parameters = parameters as IDataObject[];
 		return { client_ref: clientRef, to, template };
 	}
-	const messageType = ctx.getNodeParameter('messageType', i, 'text') as string;
+	const messageType = readParameter(ctx, 'messageType', i, 'text');
+	if (typeof messageType !== 'string' || !MESSAGE_TYPES.includes(messageType)) {
+		throw parameterError(ctx, 'messageType', i, 'must be Text (text) or Media (media)');
+	}
 	if (messageType === 'media') {
-		const media: IDataObject = { url: ctx.getNodeParameter('mediaUrl', i) };
-		const caption = ctx.getNodeParameter('mediaCaption', i, '') as string;
+		const media: IDataObject = { url: readParameter(ctx, 'mediaUrl', i, '') };
+		const caption = readParameter(ctx, 'mediaCaption', i, '');
 		if (caption !== '') media.caption = caption;
 		return { client_ref: clientRef, to, type: 'media', media };
 	}
@@ -32,7 +62,7 @@ function buildRequest(ctx: IExecuteFunctions, operation: string, i: number): IDa
 		client_ref: clientRef,
 		to,
 		type: 'text',
-		text: { body: ctx.getNodeParameter('textBody', i) },
+		text: { body: readParameter(ctx, 'textBody', i, '') },
 	};
 }
 
@@ -55,9 +85,27 @@ async function sendOne(
  */
 export const DEFAULT_CONCURRENCY = 16;
 
-interface SendOptions {
-	concurrency?: number;
-	maxRequestsPerSecond?: number;
+/** The options collection (run level, read from the first item). */
+function readSendOptions(ctx: IExecuteFunctions): {
+	concurrency: number;
+	maxRequestsPerSecond: number;
+} {
+	const options = readCollection(ctx, 'options', 0);
+	return {
+		concurrency: toNumber(ctx, 'concurrency', 0, own(options, 'concurrency'), {
+			fallback: DEFAULT_CONCURRENCY,
+			min: 1,
+			max: MAX_CONCURRENCY,
+			whole: true,
+		}),
+		maxRequestsPerSecond: toNumber(
+			ctx,
+			'maxRequestsPerSecond',
+			0,
+			own(options, 'maxRequestsPerSecond'),
+			{ fallback: 0, min: 0, max: Number.MAX_SAFE_INTEGER, whole: false },
+		),
+	};
 }
 
 /**
@@ -74,10 +122,19 @@ export async function sendMessages(
 	itemCount: number,
 	operation: string,
 ): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', 0, {}) as SendOptions;
-	const concurrency = Math.max(1, Math.floor(Number(options.concurrency ?? DEFAULT_CONCURRENCY)) || 1);
-	const maxRequestsPerSecond = Number(options.maxRequestsPerSecond ?? 0);
 	const continueOnFail = this.continueOnFail();
+	let options: ReturnType<typeof readSendOptions>;
+	try {
+		options = readSendOptions(this);
+	} catch (error) {
+		// The options hold for the whole run: with "Continue On Fail" every item reports them.
+		if (!continueOnFail) throw toNodeError(this.getNode(), error, 0, '');
+		return Array.from({ length: itemCount }, (_, i) => ({
+			json: errorItemJson(error, ''),
+			pairedItem: { item: i },
+		}));
+	}
+	const { concurrency, maxRequestsPerSecond } = options;
 
 	const transport = new N8nTransport(this);
 	const clock = {

@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+/** Upper bound of the Concurrency option (the node enforces it for expressions too). */
+export const MAX_CONCURRENCY = 50;
+
 const showForMessage = { resource: ['message'] };
 const showForSend = { resource: ['message'], operation: ['send'] };
 const showForTemplate = { resource: ['message'], operation: ['sendTemplate'] };
@@ -175,7 +178,7 @@ export const messageFields: INodeProperties[] = [
 				name: 'concurrency',
 				type: 'number',
 				default: 16,
-				typeOptions: { minValue: 1, maxValue: 50 },
+				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 				description:
 					'How many messages of this run are in flight at once. Output order always matches input order.',
 			},
