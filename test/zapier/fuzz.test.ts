@@ -13,6 +13,7 @@
  * Case counts are recorded for the reliability report (IP_FUZZ_OUT, see test/reliability).
  */
 import fc from 'fast-check';
+import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import type { RunningEmulator } from '../../emulator';
 import App from '../../zapier/src';
@@ -43,7 +44,7 @@ afterAll(async () => {
 
 const ZAPIER_ERRORS = ['AppError', 'ThrottledError', 'ExpiredAuthError', 'RefreshAuthError'];
 
-type Perform = Parameters<typeof tester>[0];
+type Perform = (z: ZObject, bundle: Bundle) => Promise<unknown>;
 
 const ops = {
 	sendMessage: App.creates.send_message.operation.perform,
@@ -165,7 +166,7 @@ async function run(
 ): Promise<{ result?: unknown; error?: Error }> {
 	casesRun++;
 	try {
-		return { result: await tester(perform, bundle as never) };
+		return { result: await tester(perform as never, bundle as never) };
 	} catch (error) {
 		expect(ZAPIER_ERRORS).toContain((error as Error).name);
 		expectNoLeak(error);

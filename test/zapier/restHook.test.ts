@@ -366,7 +366,7 @@ describe('shared secret in the registered URL', () => {
 
 	it('subscriptions made before the secret existed (no secret stored) keep triggering', async () => {
 		const { subscription, delivery } = await subscribeAndDeliver();
-		const legacy = { ...subscription, target_url: receiver.url };
+		const legacy: Record<string, unknown> = { ...subscription, target_url: receiver.url };
 		delete legacy.secret;
 		const items = await deliver(legacy, { cleanedRequest: delivery.body });
 		expect(items).toHaveLength(1);
