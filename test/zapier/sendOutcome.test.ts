@@ -10,6 +10,7 @@ import type { ZObject } from 'zapier-platform-core';
 import type { EmulatorConfig, RunningEmulator } from '../../emulator';
 import { NetworkError, ServerError } from '../../shared';
 import App from '../../zapier/src';
+import { ZAPIER_RETRY } from '../../zapier/src/client';
 import {
 	MAY_HAVE_BEEN_SENT_NOTICE,
 	NOT_SENT_NOTICE,
@@ -52,7 +53,8 @@ describe('sendOutcomeOf against real failures of send_message', () => {
 		expect(r.error.name).toBe('ThrottledError');
 		expect(r.outcome).toBe('not_sent');
 		expect(r.accepted).toBe(0);
-		expect(emu.admin.counters().faults.error429).toBe(3); // ZAPIER_RETRY.maxAttempts
+		// a single Zap step (no rate governor) tries ZAPIER_RETRY.maxAttempts times, then hands over
+		expect(emu.admin.counters().faults.error429).toBe(ZAPIER_RETRY.maxAttempts);
 	});
 
 	it('503 + long Retry-After: ThrottledError, not sent', async () => {
