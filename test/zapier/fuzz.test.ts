@@ -30,7 +30,7 @@ let emu: RunningEmulator;
 let clientId: string;
 
 /** Cases per property; the file runs in well under a minute. */
-const RUNS = Number(process.env.IP_FUZZ_RUNS ?? 60);
+const RUNS = Number(process.env.IP_FUZZ_RUNS ?? 100);
 let casesRun = 0;
 
 beforeAll(async () => {
