@@ -12,7 +12,7 @@ import type { IntelliPortalClient } from '../../shared';
 import { clientFields, clientOperations } from './descriptions/ClientDescription';
 import { messageFields, messageOperations } from './descriptions/MessageDescription';
 import { webhookFields, webhookOperations } from './descriptions/WebhookDescription';
-import { own, readCollection, readParameter, toBoolean, toNumber } from './fields';
+import { own, parameterError, readCollection, readParameter, toBoolean, toNumber } from './fields';
 import { errorItemJson, getIntelliPortalClient, toNodeError } from './GenericFunctions';
 import { searchClients } from './methods/listSearch';
 import { sendMessages } from './actions/sendMessages';
@@ -64,9 +64,16 @@ async function runOperation(
 		return [{ json: config as unknown as IDataObject }];
 	}
 	if (resource === 'webhook' && operation === 'update') {
+		// Both fields are required here: for the API a PUT without a URL keeps the old one and a
+		// PUT without events subscribes to every event, so an expression resolving to nothing
+		// must not reach it.
+		const url = readParameter(ctx, 'url', itemIndex, '');
+		if (url === undefined) throw parameterError(ctx, 'url', itemIndex, 'is required');
+		const events = readParameter(ctx, 'events', itemIndex, []);
+		if (events === undefined) throw parameterError(ctx, 'events', itemIndex, 'is required');
 		const config = await client.updateWebhookConfig({
-			url: readParameter(ctx, 'url', itemIndex, '') as string,
-			events: readParameter(ctx, 'events', itemIndex, []) as string[],
+			url: url as string,
+			events: events as string[],
 		});
 		return [{ json: config as unknown as IDataObject }];
 	}
