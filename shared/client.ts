@@ -61,10 +61,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function unexpected(what: string, status: number): ServerError {
-	return new ServerError(`Unexpected response from IntelliPortal: ${what}`, {
+/**
+ * A 2xx whose body does not fit the contract. For a write (`processed`) the server accepted the
+ * request, so the error says so: the message (client, configuration) exists, and sending it
+ * again would duplicate it.
+ */
+function unexpected(what: string, status: number, processed = false): ServerError {
+	const notice = processed
+		? ` IntelliPortal accepted the request (HTTP ${status}), so it was processed; do not send it again.`
+		: '';
+	return new ServerError(`Unexpected response from IntelliPortal: ${what}.${notice}`, {
 		code: 'unexpected_response',
 		httpStatus: status,
+		mayHaveBeenSent: processed,
 	});
 }
 
@@ -171,7 +180,7 @@ export class IntelliPortalClient {
 		});
 		const client = isRecord(res) && isRecord(res.client) && !('id' in res) ? res.client : res;
 		if (!isRecord(client) || typeof client.id !== 'string')
-			throw unexpected('the onboarded client has no id', status);
+			throw unexpected('the onboarded client has no id', status, true);
 		return client as Client;
 	}
 
@@ -234,14 +243,14 @@ export class IntelliPortalClient {
 	async updateWebhookConfig(input: unknown): Promise<WebhookConfig> {
 		const body: WebhookConfigUpdate = validateWebhookUpdate(input);
 		const { status, body: res } = await this.request({ method: 'PUT', path: '/webhooks', body });
-		return this.webhookConfig(res, status);
+		return this.webhookConfig(res, status, true);
 	}
 
 	// ------------------------------------------------------------------ internals
 
 	private messageResponse(body: unknown, status: number): MessageResponse {
 		if (!isRecord(body) || typeof body.id !== 'string')
-			throw unexpected('the message response has no id', status);
+			throw unexpected('the message response has no id', status, true);
 		return body as MessageResponse;
 	}
 
@@ -270,9 +279,10 @@ export class IntelliPortalClient {
 		return page;
 	}
 
-	private webhookConfig(body: unknown, status: number): WebhookConfig {
+	private webhookConfig(body: unknown, status: number, processed = false): WebhookConfig {
 		const config = isRecord(body) && isRecord(body.webhook) ? body.webhook : body;
-		if (!isRecord(config)) throw unexpected('the webhook configuration is not an object', status);
+		if (!isRecord(config))
+			throw unexpected('the webhook configuration is not an object', status, processed);
 		const url = typeof config.url === 'string' && config.url !== '' ? config.url : null;
 		const events = Array.isArray(config.events)
 			? config.events.filter((e): e is string => typeof e === 'string')

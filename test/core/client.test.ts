@@ -132,6 +132,24 @@ describe('requests', () => {
 		});
 	});
 
+	it('an unreadable 2xx to a write says it was processed (sending again would duplicate it); to a read it does not', async () => {
+		const { transport, client } = setup([ok('<html>oops</html>')]);
+		for (const write of [
+			() => client.sendMessage(message),
+			() => client.onboardClient({ business_name: 'Acme', phone_number_id: '123' }),
+			() => client.updateWebhookConfig({ url: 'https://example.com/hook' }),
+		]) {
+			const error = (await rejection(write())) as ServerError;
+			expect(error.mayHaveBeenSent).toBe(true);
+			expect(error.message).toMatch(/accepted the request \(HTTP 200\), so it was processed/);
+		}
+		const read = (await rejection(client.getWebhookConfig())) as ServerError;
+		expect(read.mayHaveBeenSent).toBe(false);
+		expect(read.message).not.toMatch(/processed/);
+		// Never retried: one request per call.
+		expect(transport.requests).toHaveLength(4);
+	});
+
 	it('parses JSON text bodies', async () => {
 		const { client } = setup([
 			{ status: 200, headers: { 'content-type': 'application/json' }, body: '{"id":"m1"}' },

@@ -146,13 +146,16 @@ describe('sendOutcomeOf on mapped core errors and foreign errors', () => {
 	});
 
 	it('a 2xx the core could not read: may have been sent (the server accepted the request)', async () => {
+		// The core's own error for it (test/core/client.test.ts pins the flag and the message).
 		const out = await map(
-			new ServerError('Unexpected response from IntelliPortal: not JSON', {
-				code: 'unexpected_response',
-				httpStatus: 200,
-			}),
+			new ServerError(
+				'Unexpected response from IntelliPortal: the message response has no id. IntelliPortal accepted the request (HTTP 200), so it was processed; do not send it again.',
+				{ code: 'unexpected_response', httpStatus: 200, mayHaveBeenSent: true },
+			),
 		);
 		expect(sendOutcomeOf(out)).toBe('may_have_been_sent');
+		expect(String(zapierPayload(out).message)).toContain(MAY_HAVE_BEEN_SENT_NOTICE);
+		expect(String(zapierPayload(out).message)).not.toMatch(/may already have been processed/);
 	});
 
 	it('anything that is not one of the app’s errors is unclassified (the soak counts it as lost)', () => {

@@ -80,20 +80,12 @@ export const NOT_SENT_NOTICE =
 export const MAY_HAVE_BEEN_SENT_NOTICE =
 	'Check IntelliPortal before replaying this step, or the recipient may get the message twice.';
 
-/**
- * A 2xx whose body the core could not read (`unexpected_response`): the server accepted the
- * request, so for a send the message may well have gone out, whatever the error's flag says.
- */
-function mayHaveBeenSent(error: IntelliPortalError): boolean {
-	if (error.mayHaveBeenSent) return true;
-	const status = error.httpStatus;
-	return typeof status === 'number' && status >= 200 && status < 300;
-}
-
 function sentNotice(error: IntelliPortalError): string {
-	if (!mayHaveBeenSent(error)) return NOT_SENT_NOTICE;
-	// The core already says so for an ambiguous POST failure; do not repeat it.
-	if (/may have been processed/.test(error.message)) return MAY_HAVE_BEEN_SENT_NOTICE;
+	// The core decides (a 2xx it could not read to a write is flagged too: it was processed).
+	if (!error.mayHaveBeenSent) return NOT_SENT_NOTICE;
+	// The core already says so for an ambiguous POST failure or an accepted one; do not repeat it.
+	if (/may have been processed|so it was processed/.test(error.message))
+		return MAY_HAVE_BEEN_SENT_NOTICE;
 	return `The request may already have been processed by IntelliPortal (for a message: it may have been sent). ${MAY_HAVE_BEEN_SENT_NOTICE}`;
 }
 
