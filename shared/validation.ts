@@ -243,7 +243,11 @@ function integer(
 	if (n < min || n > max) {
 		c.add(
 			field,
-			max < Number.MAX_SAFE_INTEGER ? `must be between ${min} and ${max}` : `must be >= ${min}`,
+			max < Number.MAX_SAFE_INTEGER
+				? `must be between ${min} and ${max}`
+				: n < min
+					? `must be >= ${min}`
+					: `must be at most ${max}`,
 		);
 		return fallback;
 	}

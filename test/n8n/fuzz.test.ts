@@ -44,6 +44,7 @@ export const FUZZ_RUNS = {
 	webhookUpdate: 250,
 	webhookGet: 60,
 	brokenExpression: 80,
+	clientSearch: 60,
 	unknownOperation: 36,
 } as const;
 
@@ -1078,6 +1079,70 @@ describe('Webhook → Get Configuration', () => {
 		);
 		record('webhookGet');
 	}, 60_000);
+});
+
+describe('Client → "From list" search (resource locator)', () => {
+	it('any filter or pagination token: matching clients or a NodeOperationError, never a crash', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.oneof(
+					fc.constant(undefined),
+					goodText,
+					fc.constantFrom('', '   ', HUGE, HUGE_UNICODE, 'a\uD800', 'Client 1', '%', '.*'),
+				),
+				fc.oneof(
+					fc.constant(undefined),
+					fc.nat({ max: 80 }).map(String),
+					fc.constantFrom('-5', 'abc', '', '1e3', '99999999999999999999', ' 7', '0x10', HUGE),
+				),
+				async (filter, token) => {
+					env.emulator.admin.reset();
+					env.emulator.admin.seedClients(30);
+					const before = unhandled.length;
+					const node = env.actionNode({ resource: 'message', operation: 'send' });
+					let result: Awaited<ReturnType<typeof env.harness.listSearch>> | undefined;
+					try {
+						result = await env.harness.listSearch(node, 'searchClients', filter, token);
+					} catch (thrown) {
+						const error = thrown as Error & Record<string, unknown>;
+						expectNodeError(error);
+						expectNoSecret('the search error', [error.message, error.description, error.stack]);
+					}
+					await new Promise((resolve) => setTimeout(resolve, 0));
+					expect(unhandled.length).toBe(before);
+					if (!result) return;
+					const clients = new Map(env.emulator.admin.clients().map((c) => [c.id, c]));
+					const needle = (filter ?? '').trim().toLowerCase();
+					for (const entry of result.results) {
+						const client = clients.get(String(entry.value));
+						expect(client).toBeDefined();
+						if (needle) {
+							const fields = [
+								client!.business_name,
+								client!.phone_number_id,
+								client!.id,
+								client!.waba_id ?? '',
+							];
+							expect(fields.some((f) => f.toLowerCase().includes(needle))).toBe(true);
+						}
+					}
+					expectNoSecret('the search result', result);
+				},
+			),
+			params('clientSearch'),
+		);
+		record('clientSearch');
+	}, 60_000);
+
+	it('a pagination token beyond any offset fails saying what the limit is', async () => {
+		const node = env.actionNode({ resource: 'message', operation: 'send' });
+		await expect(
+			env.harness.listSearch(node, 'searchClients', undefined, '99999999999999999999'),
+		).rejects.toMatchObject({
+			name: 'NodeOperationError',
+			message: `offset must be at most ${Number.MAX_SAFE_INTEGER}`,
+		});
+	});
 });
 
 describe('expressions that cannot be resolved', () => {
