@@ -7,7 +7,7 @@ import type { Environment } from './environment';
 import { IntelliPortalError, NetworkError, ServerError, fromHttpResponse } from './errors';
 import type { RateGovernor } from './pacing';
 import { redact } from './redact';
-import { PACED_THROTTLE_BUDGET_MS, decideRetry, isThrottle, resolveRetryPolicy } from './retry';
+import { PACED_THROTTLE_BUDGET_MS, decideRetry, resolveRetryPolicy } from './retry';
 import type { RetryPolicy } from './retry';
 import { TransportFailure } from './transport';
 import type { HttpMethod, Transport, TransportResponse } from './transport';
@@ -312,23 +312,24 @@ export class IntelliPortalClient {
 	private async request(spec: RequestSpec): Promise<{ status: number; body: unknown }> {
 		const secrets = [this.#apiKey];
 		const url = this.url(spec);
-		let throttledAttempts = 0;
+		let freeAttempts = 0;
 		let throttleWaitedMs = 0;
 		for (let attempt = 1; ; attempt++) {
 			const result = await this.attempt(spec, url, secrets);
 			if (!(result instanceof IntelliPortalError)) return result;
-			const throttled = isThrottle(result);
-			if (throttled) throttledAttempts++;
 			const decision = decideRetry({
 				method: spec.method,
 				attempt,
 				error: result,
 				policy: this.#policy,
-				throttledAttempts,
+				freeAttempts,
 				throttleWaitedMs,
 			});
 			if (!decision.retry) throw decision.error;
-			if (throttled) throttleWaitedMs += decision.delayMs;
+			if (decision.free) {
+				freeAttempts++;
+				throttleWaitedMs += decision.delayMs;
+			}
 			await this.#transport.sleep(decision.delayMs);
 		}
 	}

@@ -6,7 +6,8 @@
  *   `maxAttempts`. Under a rate governor (bulk sending) the client sets `throttleBudgetMs`:
  *   throttled attempts then do not use up `maxAttempts` (in a paced run a 429 is the pacing
  *   working, not a failure of the item) and the item is retried until its total server-requested
- *   waiting would exceed the budget. A Retry-After longer than `maxRetryAfterMs` is not waited
+ *   waiting would exceed the budget. A throttle asking for less than MIN_PACED_RETRY_AFTER_MS
+ *   (e.g. "Retry-After: 0") still counts as an attempt. A Retry-After longer than `maxRetryAfterMs` is not waited
  *   for: the call fails at once with a RateLimitError/ServerError saying how long to wait.
  * - GET/PUT/DELETE (idempotent): retried with exponential backoff + jitter on 5xx and on network
  *   errors of every phase.
@@ -41,6 +42,13 @@ export interface RetryPolicy {
 
 /** Throttle budget of a paced (bulk) client: 10 minutes of Retry-After per item. */
 export const PACED_THROTTLE_BUDGET_MS = 600_000;
+
+/**
+ * Shortest Retry-After that counts as pacing. A throttle asking for less (e.g. "Retry-After: 0")
+ * is retried like any other failure, within `maxAttempts`: a server answering that way forever
+ * would otherwise be retried without end.
+ */
+export const MIN_PACED_RETRY_AFTER_MS = 1_000;
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 	maxAttempts: 4,
@@ -100,14 +108,18 @@ export interface RetryInput {
 	attempt: number;
 	error: IntelliPortalError;
 	policy: RetryPolicy;
-	/** How many of the `attempt` attempts were throttled (isThrottle), the current one included. */
-	throttledAttempts?: number;
-	/** Server-requested waiting already done for this request (ms). */
+	/**
+	 * Earlier attempts of this request that were paced throttles (retried with `free: true`): they
+	 * do not count against `maxAttempts`.
+	 */
+	freeAttempts?: number;
+	/** Server-requested waiting already done for this request's free attempts (ms). */
 	throttleWaitedMs?: number;
 }
 
 export type RetryDecision =
-	| { retry: true; delayMs: number; reason: string }
+	/** `free`: a paced throttle, which does not use up one of `maxAttempts`. */
+	| { retry: true; delayMs: number; reason: string; free?: boolean }
 	| { retry: false; error: IntelliPortalError };
 
 export function decideRetry({
@@ -115,15 +127,14 @@ export function decideRetry({
 	attempt,
 	error,
 	policy,
-	throttledAttempts = 0,
+	freeAttempts = 0,
 	throttleWaitedMs = 0,
 }: RetryInput): RetryDecision {
 	const upper = method.toUpperCase();
 	const idempotent = upper !== 'POST';
 	const budget = policy.throttleBudgetMs;
-	// With a throttle budget, refused-and-not-processed attempts do not use up maxAttempts.
-	const counted = budget === undefined ? attempt : Math.max(0, attempt - throttledAttempts);
-	const attemptsLeft = counted < policy.maxAttempts;
+	// Paced throttles (under a throttle budget) do not use up maxAttempts.
+	const attemptsLeft = Math.max(0, attempt - freeAttempts) < policy.maxAttempts;
 
 	const serverWait = (retryAfterMs: number | undefined, reason: string): RetryDecision => {
 		const wait = retryAfterMs ?? policy.defaultRetryAfterMs;
@@ -147,15 +158,16 @@ export function decideRetry({
 						});
 			return { retry: false, error: longer };
 		}
-		if (budget === undefined) {
+		if (budget === undefined || wait < MIN_PACED_RETRY_AFTER_MS) {
 			return attemptsLeft ? { retry: true, delayMs: wait, reason } : { retry: false, error };
 		}
-		if (throttleWaitedMs + wait <= budget) return { retry: true, delayMs: wait, reason };
+		if (throttleWaitedMs + wait <= budget)
+			return { retry: true, delayMs: wait, reason, free: true };
 		const waited =
 			throttleWaitedMs < 120_000
 				? `${Math.round(throttleWaitedMs / 1000)} s`
 				: `${Math.round(throttleWaitedMs / 60_000)} min`;
-		const message = `${error.message} The server kept refusing this request for ${waited} (${throttledAttempts} attempts); it was not sent.`;
+		const message = `${error.message} The server kept refusing this request for ${waited} (${attempt} attempts); it was not sent.`;
 		const exhausted =
 			error instanceof RateLimitError
 				? new RateLimitError(message, {

@@ -421,6 +421,16 @@ describe('throttles under a governor (bulk): a time budget, not the attempt cap'
 		expect(transport.sleeps.reduce((a, b) => a + b, 0)).toBe(PACED_THROTTLE_BUDGET_MS);
 	});
 
+	it('a throttle asking for less than a second ("Retry-After: 0") is not pacing: it counts as an attempt', async () => {
+		const { transport, client } = setup(
+			[{ status: 503, headers: { 'retry-after': '0' } }],
+			{},
+			passThrough,
+		);
+		await expect(client.sendMessage(message)).rejects.toMatchObject({ httpStatus: 503 });
+		expect(transport.requests).toHaveLength(4);
+	});
+
 	it('a POST is still never repeated after an ambiguous failure, however many throttles came before', async () => {
 		const script: Scripted[] = [
 			throttled(1),
