@@ -38,7 +38,7 @@ export async function readCredentials(this: N8nHttpContext): Promise<IntelliPort
  */
 export async function getIntelliPortalClient(
 	this: N8nHttpContext,
-	options: { governor?: RateGovernor; transport?: N8nTransport } = {},
+	options: { governor?: RateGovernor; transport?: N8nTransport; timeoutMs?: number } = {},
 ): Promise<{ client: IntelliPortalClient; apiKey: string }> {
 	const credentials = await readCredentials.call(this);
 	const transport = options.transport ?? new N8nTransport(this);
@@ -49,6 +49,7 @@ export async function getIntelliPortalClient(
 		baseUrl: credentials.baseUrl,
 		transport,
 		governor: options.governor,
+		timeoutMs: options.timeoutMs,
 	});
 	return { client, apiKey: credentials.apiKey };
 }

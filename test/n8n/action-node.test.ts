@@ -142,6 +142,49 @@ describe('Message → Send', () => {
 		expect(String(error!.description)).toMatch(/may have reached IntelliPortal/);
 		expectNoSecret(error);
 	});
+
+	it('Timeout option: a send slower than it is reported as "may have been sent" and not repeated', async () => {
+		env.emulator.admin.config({ faultSlow: 1, slowMs: 1500 });
+		try {
+			const node = env.actionNode({
+				resource: 'message',
+				operation: 'send',
+				clientRef: clientRef('cl_a'),
+				to: '+14155550198',
+				messageType: 'text',
+				textBody: 'Slow',
+				options: { timeout: 300 },
+			});
+			node.onError = 'continueRegularOutput';
+			const started = Date.now();
+			const { items } = await env.harness.runNode(node, [{}]);
+			expect(Date.now() - started).toBeLessThan(1400);
+			expect(items![0].json.error).toMatchObject({ mayHaveBeenSent: true });
+			// It was processed (the emulator holds the answer back) and not sent a second time
+			// (a second POST would be processed at once, before the node gave up).
+			expect(env.emulator.admin.messages()).toHaveLength(1);
+		} finally {
+			env.emulator.admin.config({ faultSlow: 0 });
+		}
+	});
+
+	it('Timeout option: a value that is not a whole number of milliseconds >= 1 names the field, nothing sent', async () => {
+		for (const timeout of [0, -5, 1.5, '={{ "soon" }}']) {
+			const node = env.actionNode({
+				resource: 'message',
+				operation: 'send',
+				clientRef: clientRef('cl_a'),
+				to: '+14155550197',
+				messageType: 'text',
+				textBody: 'Never',
+				options: { timeout },
+			});
+			const { error } = await env.harness.runNode(node, [{}]);
+			expect(error?.name).toBe('NodeOperationError');
+			expect(error!.message).toMatch(/"Timeout"/);
+		}
+		expect(contractRequests(env.emulator)).toHaveLength(0);
+	});
 });
 
 describe('Message → Send Template', () => {

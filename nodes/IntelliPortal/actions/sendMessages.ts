@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { AdaptiveRateGovernor, runBulk } from '../../../shared';
 import type { IntelliPortalClient } from '../../../shared';
-import { MAX_CONCURRENCY } from '../descriptions/MessageDescription';
+import { DEFAULT_TIMEOUT_MS } from '../../../shared';
+import { MAX_CONCURRENCY, MAX_TIMEOUT_MS } from '../descriptions/MessageDescription';
 import { own, parameterError, readCollection, readParameter, toNumber } from '../fields';
 import { errorItemJson, getIntelliPortalClient, toNodeError } from '../GenericFunctions';
 import { N8nTransport } from '../transport/N8nTransport';
@@ -89,6 +90,7 @@ export const DEFAULT_CONCURRENCY = 16;
 function readSendOptions(ctx: IExecuteFunctions): {
 	concurrency: number;
 	maxRequestsPerSecond: number;
+	timeoutMs: number;
 } {
 	const options = readCollection(ctx, 'options', 0);
 	return {
@@ -105,6 +107,12 @@ function readSendOptions(ctx: IExecuteFunctions): {
 			own(options, 'maxRequestsPerSecond'),
 			{ fallback: 0, min: 0, max: Number.MAX_SAFE_INTEGER, whole: false },
 		),
+		timeoutMs: toNumber(ctx, 'timeout', 0, own(options, 'timeout'), {
+			fallback: DEFAULT_TIMEOUT_MS,
+			min: 1,
+			max: MAX_TIMEOUT_MS,
+			whole: true,
+		}),
 	};
 }
 
@@ -134,7 +142,7 @@ export async function sendMessages(
 			pairedItem: { item: i },
 		}));
 	}
-	const { concurrency, maxRequestsPerSecond } = options;
+	const { concurrency, maxRequestsPerSecond, timeoutMs } = options;
 
 	const transport = new N8nTransport(this);
 	const clock = {
@@ -147,7 +155,7 @@ export async function sendMessages(
 		initialConcurrency: concurrency,
 		maxRequestsPerSecond: maxRequestsPerSecond > 0 ? maxRequestsPerSecond : undefined,
 	});
-	const setup = await getIntelliPortalClient.call(this, { governor, transport }).then(
+	const setup = await getIntelliPortalClient.call(this, { governor, transport, timeoutMs }).then(
 		(value) => ({ ok: true as const, ...value }),
 		(error: unknown) => ({ ok: false as const, error }),
 	);

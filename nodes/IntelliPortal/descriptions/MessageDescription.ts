@@ -1,5 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_TIMEOUT_MS } from '../../../shared';
+
+/** Longest per-request timeout the node accepts (10 minutes). */
+export const MAX_TIMEOUT_MS = 600_000;
+
 /** Upper bound of the Concurrency option (the node enforces it for expressions too). */
 export const MAX_CONCURRENCY = 50;
 
@@ -190,6 +195,15 @@ export const messageFields: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				description:
 					'Upper bound on send requests per second for this run (0 = no limit beyond what the API allows). Rate-limit answers from the API always slow the whole run down.',
+			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				default: DEFAULT_TIMEOUT_MS,
+				typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_MS },
+				description:
+					'How long to wait for IntelliPortal to answer each send, in milliseconds. A send that times out may still have been sent: it is reported as such and never repeated.',
 			},
 		],
 	},
