@@ -143,10 +143,9 @@ are waited out and retried (the server did not process them).${
 ${fuzz.map((f) => `| ${f.suite} | ${f.cases} |`).join('\n') || '| (none reported) | 0 |'}
 
 Every case must end in a result or a field-named error of the host's own kind, with no request for
-invalid input and no API key anywhere in the error. Further property-based suites run in the
-normal test suite without reporting counts here (test/core/validation-fuzz.test.ts,
-test/core/hostile-input.test.ts, test/n8n/fuzz.test.ts), as do the secret-leak checks
-(test/core/redaction.test.ts, test/n8n, test/zapier, test/e2e).
+invalid input and no API key anywhere in the error. The core suites run at fixed sizes, the n8n
+and Zapier suites at \`--fuzz-runs\`. The secret-leak checks (test/core/redaction.test.ts,
+test/n8n, test/zapier, test/e2e) run in the normal test suite.
 `;
 	// Aligned tables, as the rest of docs/ (the project's prettier settings).
 	const formatted = await format(md, {

@@ -17,6 +17,7 @@ import {
 	validateWebhookUpdate,
 } from '../../shared';
 import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
+import { recordFuzzCases } from '../reliability/fuzzCount';
 
 /** Values an agent may send: anything, plus near-miss shapes of the real inputs. */
 const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf');
@@ -129,6 +130,7 @@ describe.each(validators)('%s on arbitrary input', (_name, validate, allowedKeys
 			}),
 			{ numRuns: 400, seed: 20261125 },
 		);
+		recordFuzzCases(`core hostile input: ${_name} (test/core/hostile-input.test.ts)`, 400);
 	});
 });
 
@@ -171,6 +173,10 @@ describe('the client on arbitrary input', () => {
 				}),
 				{ numRuns: 150, seed: 7 },
 			);
+			recordFuzzCases(
+				`core client: ${_n} on arbitrary input (test/core/hostile-input.test.ts)`,
+				150,
+			);
 		},
 	);
 });
@@ -210,5 +216,6 @@ describe('parseWebhookEvent on arbitrary input', () => {
 			),
 			{ numRuns: 400, seed: 42 },
 		);
+		recordFuzzCases('core parseWebhookEvent (test/core/hostile-input.test.ts)', 400);
 	});
 });

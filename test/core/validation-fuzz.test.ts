@@ -11,6 +11,7 @@ import {
 	validateWebhookUpdate,
 } from '../../shared';
 import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
+import { recordFuzzCases } from '../reliability/fuzzCount';
 
 /** Anything an AI agent might send, including objects shaped almost like the real input. */
 const anyInput = fc.oneof(
@@ -60,6 +61,7 @@ describe('validation never crashes on arbitrary input', () => {
 				}),
 				{ numRuns: 400 },
 			);
+			recordFuzzCases(`core validation: ${_name} (test/core/validation-fuzz.test.ts)`, 400);
 		},
 	);
 
@@ -81,6 +83,10 @@ describe('validation never crashes on arbitrary input', () => {
 				).toBe(true);
 			}),
 			{ numRuns: 300 },
+		);
+		recordFuzzCases(
+			'core client: no request for invalid input (test/core/validation-fuzz.test.ts)',
+			300,
 		);
 	});
 });
