@@ -111,7 +111,7 @@ function memoryTable(m: MemoryResult): string {
 	];
 	for (const v of m.variants) {
 		rows.push(
-			`| ${v.title} | ${v.count} | ${mb(v.resultBytes)} | ${mb(v.retainedBytes)} | ${mb(v.peakRssBytes)} | ${mb(v.peakRssBytes - v.idleRssBytes)} | ${v.retainedBytes > 1024 * 1024 ? ((v.peakRssBytes - v.idleRssBytes) / v.retainedBytes).toFixed(2) : 'n/a (nothing held)'} | ${(v.wallMs / 1000).toFixed(2)} s |`,
+			`| ${v.title} | ${v.count} | ${mb(v.resultBytes)} | ${mb(v.retainedBytes)} | ${mb(v.peakRssBytes)} | ${mb(v.peakRssBytes - v.idleRssBytes)} | ${v.retainedBytes > v.resultBytes * 0.2 ? ((v.peakRssBytes - v.idleRssBytes) / v.retainedBytes).toFixed(2) : 'n/a (result not held)'} | ${(v.wallMs / 1000).toFixed(2)} s |`,
 		);
 	}
 	return rows.join('\n');
