@@ -106,7 +106,12 @@ async function sendViaCore(emu: RunningEmulator, run: string, n: number, timeout
 	});
 }
 
-async function sendViaN8n(options: Partial<EmulatorOptions>, run: string, n: number) {
+async function sendViaN8n(
+	options: Partial<EmulatorOptions>,
+	run: string,
+	n: number,
+	timeoutMs: number,
+) {
 	const env = await startEnv(options);
 	try {
 		const node = env.actionNode({
@@ -116,6 +121,8 @@ async function sendViaN8n(options: Partial<EmulatorOptions>, run: string, n: num
 			to: '={{ $json.to }}',
 			messageType: 'text',
 			textBody: '={{ $json.text }}',
+			// The node's Timeout option, short enough for slow responses to run into it.
+			options: { timeout: timeoutMs },
 		});
 		node.onError = 'continueRegularOutput';
 		const input = Array.from({ length: n }, (_, i) => {
@@ -198,7 +205,7 @@ export async function runSoak(options: {
 	path: SoakPath;
 	items: number;
 	rateLimitRps?: number;
-	/** Per-request timeout (core path) and the slow-response fault that exceeds it. */
+	/** Per-request timeout (core path, n8n node) and the slow-response fault that exceeds it. */
 	timeoutMs?: number;
 }): Promise<SoakFigures> {
 	const { path, items: n } = options;
@@ -211,10 +218,9 @@ export async function runSoak(options: {
 		rateLimitBurst: 5,
 		statusStepMs: 0,
 		seed: 7,
-		// Slow responses only where the client's timeout is short enough to test in a suite: the
-		// core path's timeoutMs, the Zapier app's own 8 s (ZAPIER_TIMEOUT_MS); the n8n node uses
-		// the core's default 30 s timeout.
-		...(path === 'core' ? { faultSlow: 0.01, slowMs: timeoutMs * 2 } : {}),
+		// Slow responses beyond the client's timeout: timeoutMs for the core path and the n8n node
+		// (its Timeout option), the Zapier app's own 8 s (ZAPIER_TIMEOUT_MS).
+		...(path !== 'zapier' ? { faultSlow: 0.01, slowMs: timeoutMs * 2 } : {}),
 		...(path === 'zapier' ? { faultSlow: 0.01, slowMs: ZAPIER_TIMEOUT_MS + 2_000 } : {}),
 	};
 	let outcomes: ItemOutcome[];
@@ -230,7 +236,7 @@ export async function runSoak(options: {
 		stop = () => emu.stop();
 		({ outcomes, replays: throttledReplays } = await sendViaZapier(emu, run, n));
 	} else {
-		const r = await sendViaN8n(emulatorOptions, run, n);
+		const r = await sendViaN8n(emulatorOptions, run, n, timeoutMs);
 		({ outcomes, stop } = r);
 		emu = r.emulator;
 	}
