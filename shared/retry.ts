@@ -122,6 +122,23 @@ export type RetryDecision =
 	| { retry: true; delayMs: number; reason: string; free?: boolean }
 	| { retry: false; error: IntelliPortalError };
 
+/** The throttle's error with a message saying why this client gives up, same kind and code. */
+function throttleFailure(
+	error: RateLimitError | ServerError,
+	message: string,
+	retryAfterMs: number,
+): RateLimitError | ServerError {
+	const options = {
+		code: error.code,
+		httpStatus: error.httpStatus,
+		details: error.details,
+		retryAfterMs,
+	};
+	return error instanceof RateLimitError
+		? new RateLimitError(message, options)
+		: new ServerError(message, { ...options, retryable: true });
+}
+
 export function decideRetry({
 	method,
 	attempt,
@@ -136,27 +153,12 @@ export function decideRetry({
 	// Paced throttles (under a throttle budget) do not use up maxAttempts.
 	const attemptsLeft = Math.max(0, attempt - freeAttempts) < policy.maxAttempts;
 
-	const serverWait = (retryAfterMs: number | undefined, reason: string): RetryDecision => {
-		const wait = retryAfterMs ?? policy.defaultRetryAfterMs;
+	const serverWait = (throttle: RateLimitError | ServerError, reason: string): RetryDecision => {
+		const wait = throttle.retryAfterMs ?? policy.defaultRetryAfterMs;
 		if (wait > policy.maxRetryAfterMs) {
 			const seconds = Math.ceil(wait / 1000);
-			const message = `${error.message} The server asked to wait ${seconds} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s this client waits; try again in ${seconds} s.`;
-			const longer =
-				error instanceof RateLimitError
-					? new RateLimitError(message, {
-							code: error.code,
-							httpStatus: error.httpStatus,
-							details: error.details,
-							retryAfterMs: wait,
-						})
-					: new ServerError(message, {
-							code: error.code,
-							httpStatus: error.httpStatus,
-							details: error.details,
-							retryable: true,
-							retryAfterMs: wait,
-						});
-			return { retry: false, error: longer };
+			const message = `${throttle.message} The server asked to wait ${seconds} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s this client waits; try again in ${seconds} s.`;
+			return { retry: false, error: throttleFailure(throttle, message, wait) };
 		}
 		if (budget === undefined || wait < MIN_PACED_RETRY_AFTER_MS) {
 			return attemptsLeft ? { retry: true, delayMs: wait, reason } : { retry: false, error };
@@ -167,28 +169,13 @@ export function decideRetry({
 			throttleWaitedMs < 120_000
 				? `${Math.round(throttleWaitedMs / 1000)} s`
 				: `${Math.round(throttleWaitedMs / 60_000)} min`;
-		const message = `${error.message} The server kept refusing this request for ${waited} (${attempt} attempts); it was not sent.`;
-		const exhausted =
-			error instanceof RateLimitError
-				? new RateLimitError(message, {
-						code: error.code,
-						httpStatus: error.httpStatus,
-						details: error.details,
-						retryAfterMs: wait,
-					})
-				: new ServerError(message, {
-						code: error.code,
-						httpStatus: error.httpStatus,
-						details: error.details,
-						retryable: true,
-						retryAfterMs: wait,
-					});
-		return { retry: false, error: exhausted };
+		const message = `${throttle.message} The server kept refusing this request for ${waited} (${attempt} attempts); it was not sent.`;
+		return { retry: false, error: throttleFailure(throttle, message, wait) };
 	};
 
 	if (isThrottle(error)) {
 		return serverWait(
-			error.retryAfterMs,
+			error,
 			error instanceof RateLimitError
 				? 'rate limited (429)'
 				: 'service unavailable (503 with Retry-After)',
