@@ -95,7 +95,7 @@ async function main() {
 			.map(([k, v]) => `${k} ${v}`)
 			.join(
 				', ',
-			)} | ${f.delivered} | ${f.failedNotSent} | ${f.failedMaybeSent} (${f.failedMaybeSentAndSent} of them did arrive) | ${f.lost} | ${f.duplicated} | ${f.misclassified} |`;
+			)} | ${f.delivered} | ${f.failedNotSent} | ${f.failedMaybeSent} (${f.failedMaybeSentAndSent} of them did arrive) | ${f.lost} | ${f.duplicated} | ${f.misclassified} | ${f.leaks ?? 0} |`;
 	const totals = runs.reduce(
 		(t, f) => ({
 			items: t.items + f.items,
@@ -103,8 +103,10 @@ async function main() {
 			lost: t.lost + f.lost,
 			duplicated: t.duplicated + f.duplicated,
 			misclassified: t.misclassified + f.misclassified,
+			leaks: t.leaks + (f.leaks ?? 0),
+			failed: t.failed + f.failedNotSent + f.failedMaybeSent,
 		}),
-		{ items: 0, faults: 0, lost: 0, duplicated: 0, misclassified: 0 },
+		{ items: 0, faults: 0, lost: 0, duplicated: 0, misclassified: 0, leaks: 0, failed: 0 },
 	);
 	const zapier = runs.find((f) => f.path === 'zapier');
 	const fuzzCases = fuzz.reduce((sum, f) => sum + f.cases, 0);
@@ -115,16 +117,18 @@ Produced by \`npm run reliability\` on ${new Date().toISOString().slice(0, 10)} 
 	}.
 Emulator faults on every path: 10 % 429 + Retry-After 1 s injected (\`fault429\`), on top of a
 rate limit of 60 req/s, burst 5 (429 + Retry-After 1 s); 2 % 503 + Retry-After; 1 % 500;
-0.5 % connection reset before processing, 0.5 % reset after processing; and, on the core and
-Zapier paths, 1 % responses held past the client's timeout (core 800 ms; the Zapier app's own
-8 s). Outcomes are judged from the emulator's accepted messages, not from the sender.
+0.5 % connection reset before processing, 0.5 % reset after processing; and 1 % responses held
+past the client's timeout (core and n8n node 800 ms, the node's Timeout option; the Zapier app's
+own 8 s). The emulator draws faults from a seeded generator (seed 7), so two paths with the same
+number of items meet the same faults. Outcomes are judged from the emulator's accepted messages,
+not from the sender.
 
-**${totals.items} items sent, ${totals.faults} faults injected (429s included): ${totals.lost} lost, ${totals.duplicated} duplicated, ${totals.misclassified} said "not sent" but were sent; ${fuzzCases} fuzz cases run, 0 failing${
+**${totals.items} items sent, ${totals.faults} faults injected (429s included): ${totals.lost} lost, ${totals.duplicated} duplicated, ${totals.misclassified} said "not sent" but were sent, ${totals.leaks} of ${totals.failed} failures showed the API key; ${fuzzCases} fuzz cases run, 0 failing${
 		jest.status === 0 ? '' : ' (unless the run failed above)'
 	}.**
 
-| path | items | 429s (rate limit) | faults injected | delivered once | failed, not sent | failed, may have been sent | lost | duplicated | said "not sent" but was |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| path | items | 429s (rate limit) | faults injected | delivered once | failed, not sent | failed, may have been sent | lost | duplicated | said "not sent" but was | API key in the error |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${runs.map(row).join('\n')}
 
 A send that failed after it may have reached the server (500, reset, timeout) is reported with
@@ -155,7 +159,7 @@ test/n8n, test/zapier, test/e2e) run in the normal test suite.
 	writeFileSync(out, formatted);
 	console.log(formatted);
 	console.log(`written to ${relative(process.cwd(), out) || out}`);
-	const bad = runs.some((f) => f.lost + f.duplicated + f.misclassified > 0);
+	const bad = runs.some((f) => f.lost + f.duplicated + f.misclassified + (f.leaks ?? 0) > 0);
 	process.exit(bad || jest.status !== 0 ? 1 : 0);
 }
 

@@ -65,12 +65,37 @@ export interface SoakFigures {
 	rateLimited: number;
 	/** Error codes of the failed items. */
 	failureCodes: Record<string, number>;
+	/** Failed items whose error (message, stack, serialized form) contains the API key. */
+	leaks: number;
 }
 
 interface ItemOutcome {
 	ok: boolean;
 	code?: string;
 	mayHaveBeenSent?: boolean;
+	/** The failure as the user could see it contained the API key. */
+	leaked?: boolean;
+}
+
+/** Everything a user or a log could see of a failure: message, stack, own fields, JSON. */
+function exposedText(error: unknown): string {
+	if (!(error instanceof Error)) return JSON.stringify(error) ?? String(error);
+	const fields: Record<string, unknown> = {};
+	for (const key of Object.getOwnPropertyNames(error)) {
+		fields[key] = (error as unknown as Record<string, unknown>)[key];
+	}
+	let json = '';
+	try {
+		json = JSON.stringify(error);
+	} catch {
+		json = '';
+	}
+	return [String(error), error.stack ?? '', JSON.stringify(fields), json].join('\n');
+}
+
+function leaksKey(error: unknown): boolean {
+	const text = exposedText(error);
+	return text.includes(API_KEY) || text.includes(API_KEY.slice('ik_test_'.length));
 }
 
 function body(run: string, i: number) {
@@ -102,7 +127,12 @@ async function sendViaCore(emu: RunningEmulator, run: string, n: number, timeout
 	return results.map((r): ItemOutcome => {
 		if (r.ok) return { ok: true };
 		const e = r.error as IntelliPortalError;
-		return { ok: false, code: e.code, mayHaveBeenSent: e.mayHaveBeenSent };
+		return {
+			ok: false,
+			code: e.code,
+			mayHaveBeenSent: e.mayHaveBeenSent,
+			leaked: leaksKey(e),
+		};
 	});
 }
 
@@ -134,7 +164,12 @@ async function sendViaN8n(
 		const outcomes = items.map((item): ItemOutcome => {
 			const err = item.json.error as { code?: string; mayHaveBeenSent?: boolean } | undefined;
 			return err
-				? { ok: false, code: err.code, mayHaveBeenSent: err.mayHaveBeenSent }
+				? {
+						ok: false,
+						code: err.code,
+						mayHaveBeenSent: err.mayHaveBeenSent,
+						leaked: leaksKey(item.json),
+					}
 				: { ok: typeof item.json.id === 'string' };
 		});
 		return { outcomes, emulator: env.emulator, stop: () => env.stop() };
@@ -182,10 +217,11 @@ async function sendViaZapier(emu: RunningEmulator, run: string, n: number) {
 					// not a JSON-carrying Zapier error
 				}
 				const outcome = sendOutcomeOf(error);
+				const leaked = leaksKey(error);
 				// 'unclassified' leaves mayHaveBeenSent undefined, which the judge counts as lost.
 				return outcome === 'unclassified'
-					? { ok: false, code }
-					: { ok: false, code, mayHaveBeenSent: outcome === 'may_have_been_sent' };
+					? { ok: false, code, leaked }
+					: { ok: false, code, mayHaveBeenSent: outcome === 'may_have_been_sent', leaked };
 			}
 		}
 	};
@@ -260,6 +296,7 @@ export async function runSoak(options: {
 			faultsInjected: { ...emu.admin.counters().faults },
 			rateLimited: emu.admin.counters().rateLimited,
 			failureCodes: {},
+			leaks: 0,
 		};
 		for (let i = 0; i < n; i++) {
 			const o = outcomes[i];
@@ -271,6 +308,7 @@ export async function runSoak(options: {
 				if (count === 1) figures.delivered++;
 				else if (count === 0) figures.lost++;
 			} else {
+				if (o.leaked) figures.leaks++;
 				figures.failureCodes[o.code ?? 'unclassified'] =
 					(figures.failureCodes[o.code ?? 'unclassified'] ?? 0) + 1;
 				if (o.code === undefined || o.mayHaveBeenSent === undefined) figures.lost++;
