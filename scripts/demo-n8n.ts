@@ -19,6 +19,7 @@ import {
 	OWNER,
 	REPO_ROOT,
 	startN8n,
+	type Execution,
 	type N8nInstance,
 	type WorkflowJson,
 } from './n8n/start';
@@ -35,6 +36,51 @@ function option(name: string, fallback: number): number {
 
 function example(file: string): WorkflowJson {
 	return JSON.parse(readFileSync(join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson;
+}
+
+/** One line per node of an execution: items out, and the first item's id/status or error. */
+function describeRun(execution: Execution): string[] {
+	const runData = execution.data?.resultData.runData ?? {};
+	return Object.entries(runData).map(([node, runs]) => {
+		const items = runs[0]?.data?.main[0] ?? [];
+		const first = items[0]?.json ?? {};
+		const error = runs[0]?.error?.message;
+		const detail = error
+			? `error: ${error}`
+			: ['id', 'status', 'business_name']
+					.filter((key) => typeof first[key] === 'string')
+					.map((key) => `${key} ${String(first[key])}`)
+					.join(', ');
+		return `${node}: ${items.length} item${items.length === 1 ? '' : 's'}${detail ? ` (${detail})` : ''}`;
+	});
+}
+
+/**
+ * Runs the tour once, so the demo shows the integration working without a click, then waits for
+ * the trigger workflow to receive the status events of what the tour sent.
+ */
+async function runTourOnce(
+	n8n: N8nInstance,
+	tourId: string,
+	triggerId: string,
+	log: (line: string) => void,
+): Promise<void> {
+	log('running the tour workflow once…');
+	const execution = await n8n.runManually(tourId, { timeoutMs: 120_000 });
+	log(`tour ${execution.status}:`);
+	for (const line of describeRun(execution)) log(`  ${line}`);
+	log('waiting for the status events to reach the trigger workflow…');
+	try {
+		const received = await n8n.waitForExecutions(triggerId, (list) => list.length >= 3, 20_000);
+		// Oldest first (n8n lists the newest first).
+		const events = [...received]
+			.reverse()
+			.flatMap((e) => e.data?.resultData.runData['Status update']?.[0]?.data?.main[0] ?? [])
+			.map((item) => `${String(item.json.event)} ${String(item.json.to ?? '')}`.trim());
+		log(`trigger workflow ran ${received.length} times: ${events.join('; ')}`);
+	} catch {
+		log("no status events arrived within 20 s (see the trigger workflow's Executions tab)");
+	}
 }
 
 async function main(): Promise<void> {
@@ -87,15 +133,16 @@ async function main(): Promise<void> {
 		});
 		await n8n.activate(trigger.id);
 		log(`webhook now points at n8n: ${emulator.admin.webhookConfig().url ?? '(none)'}`);
+		await runTourOnce(n8n, tour.id, trigger.id, log);
 
 		console.log('');
 		console.log(`  Open        ${n8n.url}/workflow/${tour.id}`);
 		console.log(`  Log in as   ${OWNER.email}  /  ${OWNER.password}`);
 		console.log('');
 		console.log(
-			'  Click "Execute workflow": it sends a WhatsApp message and a template, onboards a',
+			'  Click "Execute workflow" to run it again: it sends a WhatsApp message and a template,',
 		);
-		console.log('  client and lists every client. The active workflow');
+		console.log('  onboards a client and lists every client. The active workflow');
 		console.log(`  ${n8n.url}/workflow/${trigger.id}`);
 		console.log(
 			"  then receives each message's status events (sent, delivered, read): see its Executions tab.",
