@@ -48,6 +48,7 @@ export {
 	WEBHOOK_SECRET_PARAM,
 	appendSecret,
 	constantTimeEqual,
+	isSameWebhookTarget,
 	isSameWebhookUrl,
 	isWebhookEventType,
 	normaliseWebhookUrl,
@@ -56,6 +57,7 @@ export {
 	planUnsubscribe,
 	planWebhookActivation,
 	planWebhookDeactivation,
+	removeSecret,
 	tryParseWebhookEvent,
 	verifySecret,
 } from './webhooks';

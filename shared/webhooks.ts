@@ -168,7 +168,8 @@ export type WebhookActivationPlan =
 /**
  * What to do to point the account's webhook at `ourUrl` for `events`:
  * - already ours with the same events → 'none';
- * - ours with other events → 'update' (no `previous`: nothing foreign to restore);
+ * - ours with other events, or ours with an older secret → 'update' (no `previous`: nothing
+ *   foreign to restore);
  * - none configured (no URL) → 'update' with `previous` = current;
  * - a foreign active URL → 'refuse' unless `replaceExisting`, then 'update' with `previous`.
  */
@@ -184,6 +185,8 @@ export function planWebhookActivation(input: {
 	if (isSameWebhookUrl(current.url, ourUrl)) {
 		return sameEvents(current.events, events) ? { action: 'none' } : { action: 'update', update };
 	}
+	// Ours from an earlier activation/subscription, with an older secret: take it over.
+	if (isSameWebhookTarget(current.url, ourUrl)) return { action: 'update', update };
 	const previous: WebhookConfig = { url: current.url ?? null, events: [...(current.events ?? [])] };
 	if (!isActive(current) || input.replaceExisting) return { action: 'update', update, previous };
 	const reason = `The IntelliPortal account's webhook already points to ${displayUrl(current.url as string)} (${current.events.length} event(s)); IntelliPortal allows one webhook URL per account.`;
@@ -235,7 +238,8 @@ export function planSubscribe(
 	return {
 		action: 'subscribe',
 		update: { url: input.url, events: [...new Set(input.events)] },
-		previous: { url: current.url ?? null, events: [...(current.events ?? [])] },
+		// Nothing to restore when the webhook was already ours (same hook, maybe an older secret).
+		previous: plan.previous ?? { url: null, events: [] },
 	};
 }
 
@@ -244,9 +248,9 @@ export function planUnsubscribe(
 	current: WebhookConfig,
 	input: { url: string; previous?: WebhookConfig | null },
 ): { action: 'restore'; update: WebhookConfigUpdate } | { action: 'leave'; reason: string } {
-	// A previous config that was ours (re-subscribe) is not worth restoring.
+	// A previous config that was ours (re-subscribe, maybe with an older secret) is not worth restoring.
 	const previous =
-		input.previous && !isSameWebhookUrl(input.previous.url, input.url) ? input.previous : null;
+		input.previous && !isSameWebhookTarget(input.previous.url, input.url) ? input.previous : null;
 	const plan = planWebhookDeactivation({ current, ourUrl: input.url, previous });
 	return plan.action === 'update'
 		? { action: 'restore', update: plan.update }
@@ -270,6 +274,31 @@ export function appendSecret(url: string, secret: string): string {
 	const [beforeHash, hash] = url.split('#', 2);
 	const sep = beforeHash.includes('?') ? '&' : '?';
 	return `${beforeHash}${sep}${WEBHOOK_SECRET_PARAM}=${encodeURIComponent(secret)}${hash !== undefined ? `#${hash}` : ''}`;
+}
+
+/** The URL without its `ip_secret` query parameter(s). */
+export function removeSecret(url: string): string {
+	const [beforeHash, hash] = url.split('#', 2);
+	const q = beforeHash.indexOf('?');
+	if (q < 0) return url;
+	const kept = beforeHash
+		.slice(q + 1)
+		.split('&')
+		.filter((part) => part.split('=')[0] !== WEBHOOK_SECRET_PARAM);
+	if (kept.length === beforeHash.slice(q + 1).split('&').length) return url;
+	return `${beforeHash.slice(0, q)}${kept.length > 0 ? `?${kept.join('&')}` : ''}${hash !== undefined ? `#${hash}` : ''}`;
+}
+
+/**
+ * The same receiver, whatever secret each URL carries: a registration of ours from an earlier
+ * activation or subscription (with an older secret) is still ours, never "someone else's".
+ */
+export function isSameWebhookTarget(
+	a: string | null | undefined,
+	b: string | null | undefined,
+): boolean {
+	if (!a || !b) return false;
+	return isSameWebhookUrl(removeSecret(a), removeSecret(b));
 }
 
 /**

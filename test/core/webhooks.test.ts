@@ -2,12 +2,14 @@ import {
 	ValidationError,
 	appendSecret,
 	constantTimeEqual,
+	isSameWebhookTarget,
 	isSameWebhookUrl,
 	parseWebhookEvent,
 	planSubscribe,
 	planUnsubscribe,
 	planWebhookActivation,
 	planWebhookDeactivation,
+	removeSecret,
 	tryParseWebhookEvent,
 	verifySecret,
 } from '../../shared';
@@ -207,9 +209,54 @@ describe('webhook ownership', () => {
 		});
 		expect(planUnsubscribe(foreign, { url: ours, previous: null }).action).toBe('leave');
 	});
+
+	it('our own earlier registration with an older secret is ours: taken over, never restored', () => {
+		const hook = 'https://hooks.zapier.com/hooks/standard/1/abc/';
+		const earlier = { url: appendSecret(hook, 'old'), events: ['message.sent'] };
+		const now = appendSecret(hook, 'new');
+		expect(
+			planWebhookActivation({ current: earlier, ourUrl: now, events: ['message.read'] }),
+		).toEqual({
+			action: 'update',
+			update: { url: now, events: ['message.read'] },
+		});
+		const subscribed = planSubscribe(earlier, { url: now, events: ['message.read'] });
+		expect(subscribed).toEqual({
+			action: 'subscribe',
+			update: { url: now, events: ['message.read'] },
+			previous: { url: null, events: [] },
+		});
+		// A stale previous that was ours (older secret) is not restored: deliveries just stop.
+		expect(
+			planUnsubscribe({ url: now, events: ['message.read'] }, { url: now, previous: earlier }),
+		).toEqual({ action: 'restore', update: { events: [] } });
+		// Another receiver with a secret of its own is still someone else's.
+		const other = {
+			url: appendSecret('https://other.example.com/hook', 'x'),
+			events: ['message.sent'],
+		};
+		expect(planSubscribe(other, { url: now, events: ['message.read'] }).action).toBe('refuse');
+	});
 });
 
 describe('shared secret', () => {
+	it('removeSecret drops only ip_secret; isSameWebhookTarget ignores it', () => {
+		expect(removeSecret('https://a.example/h?ip_secret=1')).toBe('https://a.example/h');
+		expect(removeSecret('https://a.example/h?x=1&ip_secret=1&y=2#f')).toBe(
+			'https://a.example/h?x=1&y=2#f',
+		);
+		expect(removeSecret('https://a.example/h?x=1')).toBe('https://a.example/h?x=1');
+		expect(
+			isSameWebhookTarget('https://a.example/h?ip_secret=1', 'https://A.example/h/?ip_secret=2'),
+		).toBe(true);
+		expect(
+			isSameWebhookUrl('https://a.example/h?ip_secret=1', 'https://a.example/h?ip_secret=2'),
+		).toBe(false);
+		expect(isSameWebhookTarget('https://a.example/h?ip_secret=1', 'https://a.example/g')).toBe(
+			false,
+		);
+	});
+
 	it('appends and verifies in constant time', () => {
 		const url = appendSecret('https://n8n.example.com/webhook/abc', 's3cr&t');
 		expect(url).toBe('https://n8n.example.com/webhook/abc?ip_secret=s3cr%26t');

@@ -6,7 +6,6 @@ import {
 	WEBHOOK_EVENTS,
 	WEBHOOK_SECRET_PARAM,
 	appendSecret,
-	isSameWebhookUrl,
 	parseWebhookEvent,
 	planSubscribe,
 	planUnsubscribe,
@@ -49,18 +48,6 @@ export interface SubscribeData {
 /** 24 random bytes, hex: what the n8n trigger uses too. */
 export function newWebhookSecret(): string {
 	return randomBytes(24).toString('hex');
-}
-
-/** The URL without its `ip_secret` query parameter (to recognise this Zap's own earlier registration). */
-export function withoutSecret(url: string): string {
-	try {
-		const parsed = new URL(url);
-		if (!parsed.searchParams.has(WEBHOOK_SECRET_PARAM)) return url;
-		parsed.searchParams.delete(WEBHOOK_SECRET_PARAM);
-		return parsed.toString();
-	} catch {
-		return url;
-	}
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -143,11 +130,10 @@ const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<Sub
 	const events = selectedEvents(bundle);
 	// Bad input (an unknown event, an unusable hook URL) fails here, before any request.
 	const valid = validateWebhookUpdate({ url: registeredUrl, events });
+	// The core treats this Zap's own earlier registration (same hook URL, older secret, e.g. a
+	// re-subscribe without an unsubscribe in between) as ours: taken over, nothing restored later.
 	const current = await client.getWebhookConfig();
-	// This Zap's own earlier registration (same hook URL, older secret, e.g. a re-subscribe that
-	// was not preceded by an unsubscribe): take it over, and restore nothing of it later.
-	const ownEarlier = isSameWebhookUrl(withoutSecret(current.url ?? ''), targetUrl);
-	const plan = planSubscribe(ownEarlier ? { url: null, events: [] } : current, {
+	const plan = planSubscribe(current, {
 		url: registeredUrl,
 		events: valid.events ?? [...WEBHOOK_EVENTS],
 		replaceExisting: booleanInput(bundle.inputData.replace_existing),
