@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { AdaptiveRateGovernor, runBulk } from '../../../shared';
+import { AdaptiveRateGovernor, DEFAULT_TIMEOUT_MS, runBulk } from '../../../shared';
 import type { IntelliPortalClient } from '../../../shared';
-import { DEFAULT_TIMEOUT_MS } from '../../../shared';
 import { MAX_CONCURRENCY, MAX_TIMEOUT_MS } from '../descriptions/MessageDescription';
 import { own, parameterError, readCollection, readParameter, toNumber } from '../fields';
 import { errorItemJson, getIntelliPortalClient, toNodeError } from '../GenericFunctions';
