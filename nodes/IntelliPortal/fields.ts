@@ -7,15 +7,20 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ValidationError } from '../../shared';
-import { clientFields } from './descriptions/ClientDescription';
-import { messageFields } from './descriptions/MessageDescription';
-import { webhookFields } from './descriptions/WebhookDescription';
+import { properties as newestProperties } from './v2/properties';
 
 /** Whatever a parameter resolves to (expressions can make it anything). */
 export type ParameterValue = IDataObject[string];
 
-/** Parameter name → the display name the editor shows, read from the descriptions. */
-const DISPLAY_NAMES: Record<string, string> = (() => {
+let displayNames: Record<string, string> | undefined;
+
+/**
+ * Parameter name → the display name the editor shows, read from the descriptions (of the newest
+ * version, which has every parameter). Built on first use: the operation modules that report
+ * parameter errors are part of those descriptions.
+ */
+function displayNamesOf(): Record<string, string> {
+	if (displayNames) return displayNames;
 	const names: Record<string, string> = { resource: 'Resource', operation: 'Operation' };
 	const visit = (properties: INodeProperties[]) => {
 		for (const property of properties) {
@@ -24,13 +29,14 @@ const DISPLAY_NAMES: Record<string, string> = (() => {
 			if (property.type === 'collection') visit((property.options ?? []) as INodeProperties[]);
 		}
 	};
-	visit([...messageFields, ...clientFields, ...webhookFields]);
+	visit(newestProperties);
+	displayNames = names;
 	return names;
-})();
+}
 
 /** `"Text"`: a parameter as the user sees it in the editor. */
 export function parameterLabel(name: string): string {
-	return `"${DISPLAY_NAMES[name] ?? name}"`;
+	return `"${displayNamesOf()[name] ?? name}"`;
 }
 
 /** The API core's field paths → the node parameter the user filled in. */

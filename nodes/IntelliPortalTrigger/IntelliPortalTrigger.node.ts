@@ -18,8 +18,9 @@ import {
 	verifySecret,
 } from '../../shared';
 import type { WebhookConfig } from '../../shared';
-import { webhookEventOptions } from '../IntelliPortal/descriptions/WebhookDescription';
-import { getIntelliPortalClient, toNodeError } from '../IntelliPortal/GenericFunctions';
+import { toNodeError } from '../IntelliPortal/errors';
+import { getIntelliPortalClient } from '../IntelliPortal/transport/client';
+import { webhookEventOptions } from '../IntelliPortal/webhookEvents';
 
 const ALL_EVENTS = '*';
 

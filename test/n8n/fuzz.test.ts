@@ -124,7 +124,7 @@ const DISPLAY_NAMES = (() => {
 			}
 		}
 	};
-	visit(new IntelliPortal().description.properties);
+	visit(new IntelliPortal().nodeVersions[1].description.properties);
 	return names;
 })();
 

@@ -25,7 +25,7 @@ export async function startEnv(options: EmulatorOptions = {}): Promise<TestEnv> 
 	const emulator = await startEmulator({ statusStepMs: 0, ...options });
 	const harness = new N8nHarness({
 		nodeTypes: {
-			[ACTION_TYPE]: new IntelliPortal() as INodeType,
+			[ACTION_TYPE]: new IntelliPortal(),
 			[TRIGGER_TYPE]: new IntelliPortalTrigger() as INodeType,
 		},
 		credentialTypes: { intelliPortalApi: new IntelliPortalApi() },

@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { AdaptiveRateGovernor, DEFAULT_TIMEOUT_MS, runBulk } from '../../../shared';
 import type { IntelliPortalClient } from '../../../shared';
-import { MAX_CONCURRENCY, MAX_TIMEOUT_MS } from '../descriptions/MessageDescription';
+import { MAX_CONCURRENCY, MAX_TIMEOUT_MS } from './message/sendFields';
 import { own, parameterError, readCollection, readParameter, toNumber } from '../fields';
-import { errorItemJson, getIntelliPortalClient, toNodeError } from '../GenericFunctions';
+import { errorItemJson, toNodeError } from '../errors';
+import { getIntelliPortalClient } from '../transport/client';
 import { N8nTransport } from '../transport/N8nTransport';
 
 /** Template Parameters: the own `parameter` list of the fixedCollection, each entry's own `value`. */

@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { getIntelliPortalClient, toNodeError } from '../GenericFunctions';
+import { toNodeError } from '../errors';
+import { getIntelliPortalClient } from '../transport/client';
 
 const PAGE_SIZE = 50;
 /** With a filter, scan a few pages per call so a match further down still shows up quickly. */

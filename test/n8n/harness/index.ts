@@ -54,7 +54,7 @@ import { ICredentialsHelper, NodeHelpers, Workflow, createRunExecutionData } fro
 export type CredentialMap = Record<string, ICredentialDataDecryptedObject>;
 
 export class TestNodeTypes implements INodeTypes {
-	constructor(private readonly types: Record<string, INodeType>) {}
+	constructor(private readonly types: Record<string, INodeType | IVersionedNodeType>) {}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		const type = this.types[nodeType];
@@ -205,7 +205,7 @@ export function makeAdditionalData(
 }
 
 export interface HarnessOptions {
-	nodeTypes: Record<string, INodeType>;
+	nodeTypes: Record<string, INodeType | IVersionedNodeType>;
 	credentialTypes: Record<string, ICredentialType>;
 	credentials: CredentialMap;
 }

@@ -1,58 +1,8 @@
-import type { ICredentialDataDecryptedObject, INode, JsonObject } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { IntelliPortalClient, IntelliPortalError, ValidationError, redact } from '../../shared';
-import type { RateGovernor } from '../../shared';
+import { IntelliPortalError, ValidationError, redact } from '../../shared';
 import { describeValidationError } from './fields';
-import { CREDENTIAL_TYPE, N8nTransport } from './transport/N8nTransport';
-import type { N8nHttpContext } from './transport/N8nTransport';
-
-type Environment = 'auto' | 'production' | 'sandbox' | 'custom';
-
-const ENVIRONMENTS: readonly Environment[] = ['auto', 'production', 'sandbox', 'custom'];
-
-export interface IntelliPortalCredentialData {
-	apiKey: string;
-	environment: Environment;
-	baseUrl?: string;
-	/** The credential as n8n decrypted it (handed back to n8n for authenticating requests). */
-	decrypted: ICredentialDataDecryptedObject;
-}
-
-export async function readCredentials(this: N8nHttpContext): Promise<IntelliPortalCredentialData> {
-	const raw = await this.getCredentials(CREDENTIAL_TYPE);
-	const apiKey = typeof raw.apiKey === 'string' ? raw.apiKey.trim() : '';
-	const environment = ENVIRONMENTS.includes(raw.environment as Environment)
-		? (raw.environment as Environment)
-		: 'auto';
-	const baseUrl =
-		environment === 'custom' && typeof raw.baseUrl === 'string' && raw.baseUrl.trim() !== ''
-			? raw.baseUrl.trim()
-			: undefined;
-	return { apiKey, environment, baseUrl, decrypted: raw };
-}
-
-/**
- * Builds the API core's client on n8n's HTTP helpers. The core resolves the server from the
- * environment (or key prefix) and validates the configuration; n8n adds the bearer header.
- */
-export async function getIntelliPortalClient(
-	this: N8nHttpContext,
-	options: { governor?: RateGovernor; transport?: N8nTransport; timeoutMs?: number } = {},
-): Promise<{ client: IntelliPortalClient; apiKey: string }> {
-	const credentials = await readCredentials.call(this);
-	const transport = options.transport ?? new N8nTransport(this);
-	transport.reuseCredentials(credentials.decrypted);
-	const client = new IntelliPortalClient({
-		apiKey: credentials.apiKey,
-		environment: credentials.environment,
-		baseUrl: credentials.baseUrl,
-		transport,
-		governor: options.governor,
-		timeoutMs: options.timeoutMs,
-	});
-	return { client, apiKey: credentials.apiKey };
-}
 
 /** Removes the key, any ik_… key and any bearer token from a text (the core's redaction). */
 export function scrubSecret(text: string, apiKey: string): string {

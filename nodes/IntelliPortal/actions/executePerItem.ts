@@ -1,0 +1,47 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { IntelliPortalClient } from '../../../shared';
+import { errorItemJson, toNodeError } from '../errors';
+import { getIntelliPortalClient } from '../transport/client';
+
+/** One item's work: the API results it produced (one output item each). */
+export type ItemOperation = (
+	ctx: IExecuteFunctions,
+	client: IntelliPortalClient,
+	itemIndex: number,
+) => Promise<IDataObject[]>;
+
+/**
+ * Runs an operation item by item on one core client. A credential problem fails every item (or
+ * the node); a failed item becomes an error item with "Continue On Fail" and stops the node
+ * otherwise, naming the item.
+ */
+export async function executePerItem(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	operation: ItemOperation,
+): Promise<INodeExecutionData[]> {
+	let client: IntelliPortalClient;
+	let apiKey = '';
+	try {
+		({ client, apiKey } = await getIntelliPortalClient.call(this));
+	} catch (error) {
+		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0, apiKey);
+		return items.map((_, i) => ({ json: errorItemJson(error, apiKey), pairedItem: { item: i } }));
+	}
+
+	const returnData: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const results = await operation(this, client, i);
+			for (const json of results) returnData.push({ json, pairedItem: { item: i } });
+		} catch (error) {
+			if (this.continueOnFail()) {
+				returnData.push({ json: errorItemJson(error, apiKey), pairedItem: { item: i } });
+				continue;
+			}
+			throw toNodeError(this.getNode(), error, i, apiKey);
+		}
+	}
+	return returnData;
+}

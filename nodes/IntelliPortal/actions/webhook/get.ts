@@ -1,0 +1,36 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import type { IntelliPortalClient } from '../../../../shared';
+import { executePerItem } from '../executePerItem';
+
+export const option: INodePropertyOptions = {
+	name: 'Get Configuration',
+	value: 'get',
+	description: 'Get the URL and events IntelliPortal delivers webhooks to',
+	action: 'Get the webhook configuration',
+};
+
+/** No parameters of its own. */
+export const description: INodeProperties[] = [];
+
+async function getForItem(
+	_ctx: IExecuteFunctions,
+	client: IntelliPortalClient,
+): Promise<IDataObject[]> {
+	const config = await client.getWebhookConfig();
+	return [config as unknown as IDataObject];
+}
+
+/** Webhook → Get Configuration, once per input item. */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await executePerItem.call(this, items, getForItem);
+}

@@ -1,0 +1,48 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeBaseDescription,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { router } from '../actions/router';
+import { searchClients } from '../methods/listSearch';
+import { properties } from './properties';
+
+/** Version 2, the default for new nodes: new operations and options land here. */
+export class IntelliPortalV2 implements INodeType {
+	description: INodeTypeDescription;
+
+	/** The base (name, icon, …) comes from IntelliPortal.node.ts, which n8n loads. */
+	constructor(baseDescription: INodeTypeBaseDescription) {
+		this.description = {
+			...baseDescription,
+			version: 2,
+			defaults: {
+				name: 'IntelliPortal',
+			},
+			usableAsTool: true,
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [
+				{
+					name: 'intelliPortalApi',
+					required: true,
+				},
+			],
+			properties,
+		};
+	}
+
+	methods = {
+		listSearch: {
+			searchClients,
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this, properties);
+	}
+}
