@@ -6,14 +6,23 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import {
+	PRODUCTION_BASE_URL,
+	PRODUCTION_KEY_PREFIX,
+	SANDBOX_BASE_URL,
+	SANDBOX_KEY_PREFIX,
+} from '../shared/environment';
+
 /**
- * Resolves the API server for the credential test from the Environment setting, the same way
- * the API core does for node requests: Auto picks production for `ik_live_` keys and the sandbox
- * otherwise (an unknown prefix then fails the test with the server's 401 instead of silently
- * talking to production); Custom uses the Base URL as entered, without a trailing slash.
+ * The server for the credential test, as an n8n expression (a credential test runs no code),
+ * built from the core's prefixes and URLs so that it picks the server resolveEnvironment picks:
+ * Production/Sandbox as chosen, Auto from the key prefix, Custom the Base URL as entered without
+ * a trailing slash. A key with neither prefix goes to the sandbox, which rejects it (401), so the
+ * test fails as the core does (it refuses such a key) and such a key never reaches production.
  */
-const TEST_BASE_URL =
-	"={{ $credentials.environment === 'custom' ? String($credentials.baseUrl || '').trim().replace(/\\/+$/, '') : ($credentials.environment === 'production' || ($credentials.environment !== 'sandbox' && String($credentials.apiKey || '').trim().startsWith('ik_live_')) ? 'https://api.intelliportal.io/v1' : 'https://sandbox.intelliportal.io/v1') }}";
+const TEST_BASE_URL = `={{ $credentials.environment === 'custom' ? String($credentials.baseUrl || '').trim().replace(/\\/+$/, '') : ($credentials.environment === 'production' || ($credentials.environment !== 'sandbox' && String($credentials.apiKey || '').trim().startsWith('${PRODUCTION_KEY_PREFIX}')) ? '${PRODUCTION_BASE_URL}' : '${SANDBOX_BASE_URL}') }}`;
+
+const KEY_PREFIXES = `${PRODUCTION_KEY_PREFIX} keys use production, ${SANDBOX_KEY_PREFIX} keys use the sandbox`;
 
 export class IntelliPortalApi implements ICredentialType {
 	name = 'intelliPortalApi';
@@ -35,9 +44,8 @@ export class IntelliPortalApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			placeholder: 'ik_live_… or ik_test_…',
-			description:
-				'Your IntelliPortal partner API key. Keys starting with ik_live_ use production, keys starting with ik_test_ use the sandbox.',
+			placeholder: `${PRODUCTION_KEY_PREFIX}… or ${SANDBOX_KEY_PREFIX}…`,
+			description: `Your IntelliPortal partner API key. ${KEY_PREFIXES}.`,
 		},
 		{
 			displayName: 'Environment',
@@ -48,17 +56,17 @@ export class IntelliPortalApi implements ICredentialType {
 				{
 					name: 'Auto (From Key Prefix)',
 					value: 'auto',
-					description: 'Keys starting with ik_live_ use production, ik_test_ keys use the sandbox',
+					description: KEY_PREFIXES,
 				},
 				{
 					name: 'Production',
 					value: 'production',
-					description: 'https://api.intelliportal.io/v1',
+					description: PRODUCTION_BASE_URL,
 				},
 				{
 					name: 'Sandbox',
 					value: 'sandbox',
-					description: 'https://sandbox.intelliportal.io/v1',
+					description: SANDBOX_BASE_URL,
 				},
 				{
 					name: 'Custom',
@@ -106,8 +114,7 @@ export class IntelliPortalApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message:
-						'IntelliPortal rejected the API key (401). Check that you pasted the whole key and that it matches the environment: ik_live_ keys for production, ik_test_ keys for the sandbox.',
+					message: `IntelliPortal rejected the API key (401). Check that you pasted the whole key and that it matches the environment: ${PRODUCTION_KEY_PREFIX} keys for production, ${SANDBOX_KEY_PREFIX} keys for the sandbox.`,
 				},
 			},
 			{

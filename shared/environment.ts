@@ -24,6 +24,21 @@ export const PRODUCTION_BASE_URL = serverUrl('Production');
 /** From the contract: https://sandbox.intelliportal.io/v1 */
 export const SANDBOX_BASE_URL = serverUrl('Sandbox');
 
+/** The server a key belongs to by its prefix, or undefined for a key that is not ours. */
+export function keyEnvironment(apiKey: unknown): 'sandbox' | 'production' | undefined {
+	if (typeof apiKey !== 'string') return undefined;
+	const key = apiKey.trim();
+	if (key.startsWith(SANDBOX_KEY_PREFIX)) return 'sandbox';
+	if (key.startsWith(PRODUCTION_KEY_PREFIX)) return 'production';
+	return undefined;
+}
+
+/** The server of the production and sandbox environments (custom has the user's Base URL). */
+export const BASE_URLS: Readonly<Record<'production' | 'sandbox', string>> = {
+	production: PRODUCTION_BASE_URL,
+	sandbox: SANDBOX_BASE_URL,
+};
+
 export interface EnvironmentOptions {
 	apiKey: unknown;
 	environment?: unknown;
@@ -83,11 +98,7 @@ export function resolveEnvironment(options: EnvironmentOptions): ResolvedEnviron
 			},
 		);
 	}
-	const keyEnv = apiKey.startsWith(SANDBOX_KEY_PREFIX)
-		? 'sandbox'
-		: apiKey.startsWith(PRODUCTION_KEY_PREFIX)
-			? 'production'
-			: undefined;
+	const keyEnv = keyEnvironment(apiKey);
 	if (!keyEnv) {
 		throw new ConfigurationError(
 			`The API key does not look like an IntelliPortal key: it must start with ${SANDBOX_KEY_PREFIX} (sandbox) or ${PRODUCTION_KEY_PREFIX} (production)`,
@@ -115,7 +126,7 @@ export function resolveEnvironment(options: EnvironmentOptions): ResolvedEnviron
 	const explicit = hasBaseUrl ? normaliseBaseUrl(options.baseUrl) : undefined;
 	return {
 		apiKey,
-		baseUrl: explicit ?? (chosen === 'sandbox' ? SANDBOX_BASE_URL : PRODUCTION_BASE_URL),
+		baseUrl: explicit ?? BASE_URLS[chosen],
 		environment: chosen,
 	};
 }

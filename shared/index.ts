@@ -8,7 +8,9 @@ export * from './errors';
 export * from './transport';
 export * from './types';
 export {
+	BASE_URLS,
 	ENVIRONMENTS,
+	keyEnvironment,
 	PRODUCTION_BASE_URL,
 	PRODUCTION_KEY_PREFIX,
 	SANDBOX_BASE_URL,

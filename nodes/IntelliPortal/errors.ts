@@ -1,7 +1,13 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { IntelliPortalError, ValidationError, redact } from '../../shared';
+import {
+	IntelliPortalError,
+	PRODUCTION_KEY_PREFIX,
+	SANDBOX_KEY_PREFIX,
+	ValidationError,
+	redact,
+} from '../../shared';
 import { describeValidationError } from './fields';
 
 /** Removes the key, any ik_… key and any bearer token from a text (the core's redaction). */
@@ -12,8 +18,7 @@ export function scrubSecret(text: string, apiKey: string): string {
 const WHAT_TO_DO: Record<string, string> = {
 	validation:
 		'Check the field named in the message. Expressions must resolve to the expected type and must not be empty.',
-	authentication:
-		'Open the IntelliPortal credential and check the API key and environment: ik_live_ keys belong to production, ik_test_ keys to the sandbox.',
+	authentication: `Open the IntelliPortal credential and check the API key and environment: ${PRODUCTION_KEY_PREFIX} keys belong to production, ${SANDBOX_KEY_PREFIX} keys to the sandbox.`,
 	not_found:
 		'Check the client ID and, for templates, the template name and language code: they must match what is registered in IntelliPortal.',
 	conflict: 'The record already exists. Use the existing client instead of onboarding it again.',

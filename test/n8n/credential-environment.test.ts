@@ -6,6 +6,7 @@ import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { IntelliPortalApi } from '../../credentials/IntelliPortalApi.credentials';
+import { resolveEnvironment, SANDBOX_BASE_URL } from '../../shared';
 import { TestNodeTypes } from './harness';
 
 const credential = new IntelliPortalApi();
@@ -86,4 +87,29 @@ describe('IntelliPortalApi credential', () => {
 		const baseUrl = credential.properties.find((p) => p.name === 'baseUrl');
 		expect(baseUrl?.displayOptions?.show?.environment).toEqual(['custom']);
 	});
+
+	it.each([
+		['ik_live_abc', 'auto'],
+		['ik_test_abc', 'auto'],
+		[' ik_live_abc ', 'production'],
+		['ik_test_abc', 'sandbox'],
+		['ik_test_abc', 'custom'],
+		['sk_unknown', 'auto'],
+		['ik_livex', 'auto'],
+	])(
+		'the credential test and the core pick the same server for key %j with environment %s',
+		(apiKey, environment) => {
+			// What the node hands the core: the Base URL only for Custom (transport/client.ts).
+			const baseUrl = environment === 'custom' ? 'http://127.0.0.1:4010/v1/' : undefined;
+			const testServer = resolve(baseURL, { apiKey, environment, baseUrl });
+			let coreServer: string | undefined;
+			try {
+				coreServer = resolveEnvironment({ apiKey, environment, baseUrl }).baseUrl;
+			} catch {
+				coreServer = undefined;
+			}
+			// A key the core refuses goes to the sandbox, which refuses it too (401): never production.
+			expect(testServer).toBe(coreServer ?? SANDBOX_BASE_URL);
+		},
+	);
 });

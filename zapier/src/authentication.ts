@@ -1,5 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
+import { keyEnvironment, PRODUCTION_KEY_PREFIX, SANDBOX_KEY_PREFIX } from '../../shared';
 import { createClient } from './client';
 import { handled } from './errors';
 
@@ -16,8 +17,8 @@ export function connectionLabel(authData: Record<string, unknown>): string {
 	const env = typeof authData.environment === 'string' ? authData.environment : 'auto';
 	let envLabel = ENVIRONMENT_LABELS[env] ?? 'Auto';
 	if (env === 'auto' || !ENVIRONMENT_LABELS[env]) {
-		if (key.startsWith('ik_test_')) envLabel = 'Sandbox';
-		else if (key.startsWith('ik_live_')) envLabel = 'Production';
+		const fromKey = keyEnvironment(key);
+		if (fromKey) envLabel = ENVIRONMENT_LABELS[fromKey];
 	}
 	// Only the tail of a key long enough that 4 characters reveal nothing useful.
 	const tail = key.length >= 12 ? key.slice(-4) : '';
@@ -39,8 +40,7 @@ export default {
 			label: 'API Key',
 			type: 'password' as const,
 			required: true,
-			helpText:
-				'Your IntelliPortal partner API key. Keys starting with `ik_test_` use the sandbox, keys starting with `ik_live_` use production. Find it in the IntelliPortal dashboard under **Settings → API keys**.',
+			helpText: `Your IntelliPortal partner API key. Keys starting with \`${SANDBOX_KEY_PREFIX}\` use the sandbox, keys starting with \`${PRODUCTION_KEY_PREFIX}\` use production. Find it in the IntelliPortal dashboard under **Settings → API keys**.`,
 		},
 		{
 			key: 'environment',

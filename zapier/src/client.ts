@@ -1,6 +1,7 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import { IntelliPortalClient } from '../../shared';
+import type { Environment } from '../../shared';
 import packageJson from '../package.json';
 import { createZapierTransport } from './zapierTransport';
 
@@ -18,8 +19,6 @@ export const ZAPIER_RETRY = {
 };
 /** 3 attempts × 8 s + 2 backoffs ≤ 2 s stays under Zapier's 30 s even when every attempt times out. */
 export const ZAPIER_TIMEOUT_MS = 8_000;
-
-export type Environment = 'auto' | 'production' | 'sandbox' | 'custom';
 
 function text(value: unknown): string | undefined {
 	if (typeof value !== 'string') return undefined;

@@ -1,13 +1,9 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { IntelliPortalClient } from '../../../shared';
-import type { RateGovernor } from '../../../shared';
+import { ENVIRONMENTS, IntelliPortalClient } from '../../../shared';
+import type { Environment, RateGovernor } from '../../../shared';
 import { CREDENTIAL_TYPE, N8nTransport } from './N8nTransport';
 import type { N8nHttpContext } from './N8nTransport';
-
-type Environment = 'auto' | 'production' | 'sandbox' | 'custom';
-
-const ENVIRONMENTS: readonly Environment[] = ['auto', 'production', 'sandbox', 'custom'];
 
 export interface IntelliPortalCredentialData {
 	apiKey: string;
