@@ -20,6 +20,7 @@ import type {
 	WebhookConfig,
 	WebhookConfigUpdate,
 } from './types';
+import { headerValue, parseResponseBody } from './http';
 import { encodeQuery } from './url';
 import {
 	validateClientSignup,
@@ -75,27 +76,6 @@ function unexpected(what: string, status: number, processed = false): ServerErro
 		httpStatus: status,
 		mayHaveBeenSent: processed,
 	});
-}
-
-function header(headers: Record<string, string | undefined>, name: string): string | undefined {
-	for (const key of Object.keys(headers ?? {})) if (key.toLowerCase() === name) return headers[key];
-	return undefined;
-}
-
-function parseJsonIfText(response: TransportResponse): unknown {
-	const body = response.body;
-	if (typeof body !== 'string') return body;
-	const type = header(response.headers, 'content-type') ?? '';
-	const trimmed = body.trim();
-	if (trimmed === '') return undefined;
-	if (type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-		try {
-			return JSON.parse(trimmed);
-		} catch {
-			return body;
-		}
-	}
-	return body;
 }
 
 export class IntelliPortalClient {
@@ -360,7 +340,7 @@ export class IntelliPortalClient {
 				? (response.headers as Record<string, string | undefined>)
 				: {};
 			outcome.status = status;
-			const body = parseJsonIfText({ status, headers, body: response?.body });
+			const body = parseResponseBody(response?.body, headerValue(headers, 'content-type'));
 			if (status >= 200 && status < 300) return { status, body };
 			const error = fromHttpResponse(status, headers, body, {
 				method: spec.method,

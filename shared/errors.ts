@@ -2,6 +2,7 @@
  * Typed errors of the core. None of them ever holds the API key, the Authorization header or the
  * raw request: messages and details are built from redacted text only, and no `cause` is kept.
  */
+import { headerValue } from './http';
 import { redact, redactValue } from './redact';
 import type { TransportFailurePhase } from './transport';
 
@@ -219,20 +220,6 @@ export function parseRetryAfter(
 	const at = Date.parse(text);
 	if (Number.isNaN(at)) return undefined;
 	return Math.max(0, at - nowMs);
-}
-
-function headerValue(
-	headers: Record<string, string | undefined>,
-	name: string,
-): string | undefined {
-	const lower = name.toLowerCase();
-	for (const key of Object.keys(headers ?? {})) {
-		if (key.toLowerCase() === lower) {
-			const v = headers[key];
-			return Array.isArray(v) ? String(v[0]) : v;
-		}
-	}
-	return undefined;
 }
 
 interface ServerErrorBody {

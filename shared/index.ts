@@ -42,6 +42,8 @@ export {
 } from './retry';
 export type { RetryDecision, RetryInput, RetryPolicy } from './retry';
 export { REDACTED, redact, redactValue } from './redact';
+export { headerValue, hasHeader, normaliseHeaders, parseResponseBody } from './http';
+export type { ResponseHeaders } from './http';
 export { isHttpUrl, parseHttpUrl } from './url';
 export type { ParsedHttpUrl } from './url';
 export {

@@ -5,6 +5,7 @@
 import axios from 'axios';
 import type { AxiosError } from 'axios';
 
+import { normaliseHeaders } from '../http';
 import { TransportFailure, failurePhaseForCode } from '../transport';
 import type {
 	Transport,
@@ -28,20 +29,6 @@ function phaseOf(error: AxiosError): TransportFailurePhase {
 	return phase;
 }
 
-function flattenHeaders(headers: unknown): Record<string, string | undefined> {
-	const out: Record<string, string | undefined> = {};
-	if (!headers || typeof headers !== 'object') return out;
-	const plain =
-		typeof (headers as { toJSON?: unknown }).toJSON === 'function'
-			? (headers as { toJSON(): Record<string, unknown> }).toJSON()
-			: (headers as Record<string, unknown>);
-	for (const [key, value] of Object.entries(plain)) {
-		if (value === undefined || value === null) continue;
-		out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-	}
-	return out;
-}
-
 export function createAxiosTransport(options: AxiosTransportOptions = {}): Transport {
 	const instance = axios.create();
 	return {
@@ -61,7 +48,7 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Trans
 				});
 				return {
 					status: response.status,
-					headers: flattenHeaders(response.headers),
+					headers: normaliseHeaders(response.headers),
 					body: response.data,
 				};
 			} catch (error) {

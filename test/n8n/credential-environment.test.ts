@@ -101,7 +101,7 @@ describe('IntelliPortalApi credential', () => {
 		(apiKey, environment) => {
 			// What the node hands the core: the Base URL only for Custom (transport/client.ts).
 			const baseUrl = environment === 'custom' ? 'http://127.0.0.1:4010/v1/' : undefined;
-			const testServer = resolve(baseURL, { apiKey, environment, baseUrl });
+			const testServer = resolve(baseURL, { apiKey, environment, baseUrl: baseUrl ?? '' });
 			let coreServer: string | undefined;
 			try {
 				coreServer = resolveEnvironment({ apiKey, environment, baseUrl }).baseUrl;

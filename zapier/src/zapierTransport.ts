@@ -3,6 +3,9 @@ import type { HttpResponse, ZObject } from 'zapier-platform-core';
 import {
 	TransportFailure,
 	failurePhaseForCode,
+	hasHeader,
+	normaliseHeaders,
+	parseResponseBody,
 	type Transport,
 	type TransportRequest,
 	type TransportResponse,
@@ -51,30 +54,6 @@ export function toTransportFailure(error: unknown, timeoutMs?: number): Transpor
 	});
 }
 
-function parseBody(content: string, contentType: string | undefined): unknown {
-	if (content === '') return undefined;
-	const looksJson = /\bjson\b/i.test(contentType ?? '') || /^\s*[[{"]/.test(content);
-	if (!looksJson) return content;
-	try {
-		return JSON.parse(content) as unknown;
-	} catch {
-		return content;
-	}
-}
-
-function headersOf(response: HttpResponse): Record<string, string | undefined> {
-	const out: Record<string, string | undefined> = {};
-	const raw = response.headers as unknown as {
-		forEach?: (cb: (v: string, k: string) => void) => void;
-	};
-	if (raw && typeof raw.forEach === 'function') {
-		raw.forEach((value, key) => {
-			out[key.toLowerCase()] = value;
-		});
-	}
-	return out;
-}
-
 /**
  * The core's Transport on top of `z.request`, so every call shows up in Zapier's HTTP log with
  * Zapier's secret censoring (the API key lives in `bundle.authData` and is scrubbed there).
@@ -91,10 +70,10 @@ export function createZapierTransport(z: ZObject): Transport {
 		async request(req: TransportRequest): Promise<TransportResponse> {
 			const headers: Record<string, string> = { ...req.headers };
 			const hasBody = req.body !== undefined;
-			if (hasBody && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+			if (hasBody && !hasHeader(headers, 'content-type')) {
 				headers['Content-Type'] = 'application/json';
 			}
-			if (!Object.keys(headers).some((h) => h.toLowerCase() === 'accept')) {
+			if (!hasHeader(headers, 'accept')) {
 				headers.Accept = 'application/json';
 			}
 			let response: HttpResponse;
@@ -112,11 +91,11 @@ export function createZapierTransport(z: ZObject): Transport {
 			} catch (error) {
 				throw toTransportFailure(error, req.timeoutMs);
 			}
-			const responseHeaders = headersOf(response);
+			const responseHeaders = normaliseHeaders(response.headers);
 			return {
 				status: response.status,
 				headers: responseHeaders,
-				body: parseBody(response.content ?? '', responseHeaders['content-type']),
+				body: parseResponseBody(response.content ?? '', responseHeaders['content-type']),
 			};
 		},
 		sleep(ms: number): Promise<void> {

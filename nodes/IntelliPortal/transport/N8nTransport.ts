@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { TransportFailure, failurePhaseForCode } from '../../../shared';
+import { TransportFailure, failurePhaseForCode, normaliseHeaders } from '../../../shared';
 import type { Transport, TransportRequest, TransportResponse } from '../../../shared';
 
 export const CREDENTIAL_TYPE = 'intelliPortalApi';
@@ -87,18 +87,6 @@ function describeFailure(
 		return `The IntelliPortal API did not answer within ${Math.round(timeoutMs / 1000)} s${suffix}`;
 	}
 	return `The connection to the IntelliPortal API broke before a response arrived${suffix}`;
-}
-
-function normaliseHeaders(raw: unknown): Record<string, string | undefined> {
-	const headers: Record<string, string | undefined> = {};
-	if (typeof raw !== 'object' || raw === null) return headers;
-	for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-		if (value === undefined || value === null) continue;
-		headers[name.toLowerCase()] = Array.isArray(value)
-			? value.map(String).join(', ')
-			: String(value);
-	}
-	return headers;
 }
 
 /**
