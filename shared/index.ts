@@ -49,6 +49,8 @@ export type { ParsedHttpUrl } from './url';
 export {
 	DEFAULT_WEBHOOK_MAX_BYTES,
 	WEBHOOK_EVENTS,
+	expandEventSelection,
+	receivedEventTypes,
 	WEBHOOK_SECRET_PARAM,
 	appendSecret,
 	constantTimeEqual,

@@ -97,6 +97,9 @@ export const WEBHOOK_EVENT_TYPES = [
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
+/** In an event selection (and in PUT /webhooks `events`), stands for every event type. */
+export const ALL_EVENTS = '*';
+
 /** `data` of `message.*` events (status changes and inbound `message.received`). */
 export interface MessageEventData {
 	message_id: string;

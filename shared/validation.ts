@@ -22,7 +22,7 @@ import type {
 	SendTemplateRequest,
 	WebhookConfigUpdate,
 } from './types';
-import { WEBHOOK_EVENT_TYPES } from './types';
+import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './types';
 import { isLoopbackHost, parseHttpUrl } from './url';
 
 export const LIMITS = {
@@ -321,7 +321,7 @@ export function validateWebhookUpdate(input: unknown): WebhookConfigUpdate {
 		} else {
 			const events: string[] = [];
 			rawEvents.slice(0, 100).forEach((e, i) => {
-				if (e === '*') {
+				if (e === ALL_EVENTS) {
 					events.push(...WEBHOOK_EVENT_TYPES);
 				} else if (
 					typeof e !== 'string' ||
@@ -329,7 +329,7 @@ export function validateWebhookUpdate(input: unknown): WebhookConfigUpdate {
 				) {
 					c.add(
 						`events[${i}]`,
-						`must be one of ${WEBHOOK_EVENT_TYPES.join(', ')} (or '*' for all)`,
+						`must be one of ${WEBHOOK_EVENT_TYPES.join(', ')} (or '${ALL_EVENTS}' for all)`,
 					);
 				} else {
 					events.push(e.trim());

@@ -5,10 +5,10 @@
  */
 import { ValidationError } from './errors';
 import type { WebhookConfig, WebhookConfigUpdate, WebhookEvent, WebhookEventType } from './types';
-import { WEBHOOK_EVENT_TYPES } from './types';
+import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './types';
 import { parseHttpUrl } from './url';
 
-export { WEBHOOK_EVENT_TYPES };
+export { ALL_EVENTS, WEBHOOK_EVENT_TYPES };
 /** Alias of WEBHOOK_EVENT_TYPES. */
 export const WEBHOOK_EVENTS = WEBHOOK_EVENT_TYPES;
 
@@ -17,6 +17,29 @@ export const DEFAULT_WEBHOOK_MAX_BYTES = 256 * 1024;
 
 export function isWebhookEventType(value: unknown): value is WebhookEventType {
 	return typeof value === 'string' && (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * An event selection as a host's field gives it, as event names: ALL_EVENTS becomes every event
+ * type, repeated entries go, order is kept. Anything else stays as given, so that validation
+ * names what is not an event.
+ */
+export function expandEventSelection(selection: readonly unknown[]): unknown[] {
+	const out: unknown[] = [];
+	for (const entry of selection) {
+		if (entry === ALL_EVENTS) out.push(...WEBHOOK_EVENT_TYPES);
+		else out.push(entry);
+	}
+	return [...new Set(out)];
+}
+
+/**
+ * The event types a selection receives: its known event names (ALL_EVENTS expanded); a
+ * selection without any known name receives every event.
+ */
+export function receivedEventTypes(selection: readonly unknown[]): WebhookEventType[] {
+	const known = expandEventSelection(selection).filter(isWebhookEventType);
+	return known.length > 0 ? known : [...WEBHOOK_EVENT_TYPES];
 }
 
 function fail(field: string, message: string): never {

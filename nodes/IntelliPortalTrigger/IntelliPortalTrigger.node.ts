@@ -11,7 +11,9 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { randomBytes } from 'crypto';
 
 import {
+	ALL_EVENTS,
 	appendSecret,
+	expandEventSelection,
 	planWebhookActivation,
 	planWebhookDeactivation,
 	tryParseWebhookEvent,
@@ -21,8 +23,6 @@ import type { WebhookConfig } from '../../shared';
 import { toNodeError } from '../IntelliPortal/errors';
 import { getIntelliPortalClient } from '../IntelliPortal/transport/client';
 import { webhookEventOptions } from '../IntelliPortal/webhookEvents';
-
-const ALL_EVENTS = '*';
 
 interface TriggerStaticData {
 	/** The URL this node registered, while it is registered. */
@@ -35,8 +35,7 @@ interface TriggerStaticData {
 
 function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
 	const events = ctx.getNodeParameter('events', []) as string[];
-	if (events.includes(ALL_EVENTS)) return webhookEventOptions.map((option) => String(option.value));
-	return events;
+	return expandEventSelection(events) as string[];
 }
 
 function staticDataOf(ctx: IHookFunctions): TriggerStaticData {

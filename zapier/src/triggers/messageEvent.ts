@@ -3,12 +3,15 @@ import { randomBytes } from 'node:crypto';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import {
+	ALL_EVENTS,
 	WEBHOOK_EVENTS,
 	WEBHOOK_SECRET_PARAM,
 	appendSecret,
+	expandEventSelection,
 	parseWebhookEvent,
 	planSubscribe,
 	planUnsubscribe,
+	receivedEventTypes,
 	validateWebhookUpdate,
 	verifySecret,
 } from '../../../shared';
@@ -111,15 +114,13 @@ function selectedEvents(bundle: Bundle): unknown[] {
 	const chosen = (listInput(bundle.inputData.events) ?? [])
 		.map((e) => (typeof e === 'string' ? e.trim() : e))
 		.filter((e) => e !== '' && e !== undefined && e !== null);
-	return chosen.length > 0 ? [...new Set(chosen)] : [...WEBHOOK_EVENTS];
+	// Nothing selected in the Events field means every event.
+	return expandEventSelection(chosen.length > 0 ? chosen : [ALL_EVENTS]);
 }
 
 /** The selected event names this Zap can receive (perform, performList): known names only. */
 function selectedEventTypes(bundle: Bundle): string[] {
-	const known = selectedEvents(bundle).filter(
-		(e): e is string => typeof e === 'string' && (WEBHOOK_EVENTS as readonly string[]).includes(e),
-	);
-	return known.length > 0 ? known : [...WEBHOOK_EVENTS];
+	return receivedEventTypes(selectedEvents(bundle));
 }
 
 const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<SubscribeData> => {
