@@ -47,7 +47,7 @@ export interface IntelliPortalClientOptions {
 	timeoutMs?: number;
 	/** Shared pacing across concurrent calls (bulk sending). */
 	governor?: RateGovernor;
-	/** Value of the X-IntelliPortal-Client header (e.g. 'n8n-nodes-intelliportal/0.1.0'). */
+	/** Value of the X-IntelliPortal-Client header: the host package's name/version. */
 	clientName?: string;
 }
 

@@ -82,12 +82,9 @@ export function normaliseBaseUrl(value: unknown): string {
 export function resolveEnvironment(options: EnvironmentOptions): ResolvedEnvironment {
 	const rawKey = options.apiKey;
 	if (typeof rawKey !== 'string' || rawKey.trim() === '') {
-		throw new ConfigurationError(
-			'The API key is empty; paste your IntelliPortal API key into the credentials',
-			{
-				field: 'apiKey',
-			},
-		);
+		throw new ConfigurationError('The API key is empty; paste your IntelliPortal API key', {
+			field: 'apiKey',
+		});
 	}
 	const apiKey = rawKey.trim();
 	if (/\s/.test(apiKey)) {

@@ -1,5 +1,5 @@
 /**
- * What a host (n8n, Zapier, a script) provides to the core: HTTP, a timer and a clock.
+ * What a host (an integration platform, a script) provides to the core: HTTP, a timer and a clock.
  * The core never touches the network, timers or the process itself.
  */
 import type { RateGovernor, RateGovernorOutcome } from './pacing';

@@ -132,7 +132,7 @@ export function validateSendMessage(input: unknown): SendMessageRequest {
 	if (type === 'template') {
 		c.add(
 			'type',
-			'template messages are sent with sendTemplate (Send Template), which takes the template name and parameters',
+			'template messages are sent with sendTemplate, which takes the template name and parameters',
 		);
 	} else if (type === 'text') {
 		const text = c.object(own(body, 'text'), 'text');
@@ -271,7 +271,7 @@ export function validateListClients(input: unknown): Required<ListClientsOptions
 	return { limit, offset };
 }
 
-/** "All" means all: no silent cap (n8n's Return All, Zapier's search). Paging still ends on a
+/** "All" means all: no silent cap (a host's "return all", a search over every client). Paging still ends on a
  * short/empty page or a page that repeats the previous one. */
 export const DEFAULT_LIST_ALL_MAX = Number.MAX_SAFE_INTEGER;
 

@@ -1,6 +1,6 @@
 /**
  * Webhook events: names, payload parsing, and the "one webhook URL per account" ownership rules
- * the n8n trigger and the Zapier REST hook share (register without clobbering a foreign URL,
+ * every host's webhook trigger shares (register without clobbering a foreign URL,
  * restore what was there before).
  */
 import { ValidationError } from './errors';
@@ -244,7 +244,10 @@ export function planWebhookDeactivation(input: {
 	return { action: 'update', update: { events: [] }, restores: 'nothing' };
 }
 
-/** Zapier-style wrapper of planWebhookActivation: always an update unless refused. */
+/**
+ * planWebhookActivation for a subscription (a REST hook): always an update unless refused, with
+ * what to restore at unsubscribe.
+ */
 export function planSubscribe(
 	current: WebhookConfig,
 	input: { url: string; events: readonly string[]; replaceExisting?: boolean },
@@ -266,7 +269,7 @@ export function planSubscribe(
 	};
 }
 
-/** Zapier-style wrapper of planWebhookDeactivation. */
+/** planWebhookDeactivation for a subscription: restore the previous configuration, or leave it. */
 export function planUnsubscribe(
 	current: WebhookConfig,
 	input: { url: string; previous?: WebhookConfig | null },
