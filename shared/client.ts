@@ -14,6 +14,10 @@ import type { HttpMethod, Transport, TransportResponse } from './transport';
 import type {
 	Client,
 	ClientPage,
+	ClientSignupInput,
+	SendMessageInput,
+	SendTemplateInput,
+	WebhookConfigUpdateInput,
 	ListAllClientsOptions,
 	ListClientsOptions,
 	MessageResponse,
@@ -131,7 +135,7 @@ export class IntelliPortalClient {
 		return `IntelliPortalClient { baseUrl: '${this.baseUrl}', environment: '${this.environment}' }`;
 	}
 
-	async sendMessage(input: unknown): Promise<MessageResponse> {
+	async sendMessage(input: SendMessageInput): Promise<MessageResponse> {
 		const body = validateSendMessage(input);
 		const { status, body: res } = await this.request({
 			method: 'POST',
@@ -141,7 +145,7 @@ export class IntelliPortalClient {
 		return this.messageResponse(res, status);
 	}
 
-	async sendTemplate(input: unknown): Promise<MessageResponse> {
+	async sendTemplate(input: SendTemplateInput): Promise<MessageResponse> {
 		const body = validateSendTemplate(input);
 		const { status, body: res } = await this.request({
 			method: 'POST',
@@ -151,7 +155,7 @@ export class IntelliPortalClient {
 		return this.messageResponse(res, status);
 	}
 
-	async onboardClient(input: unknown): Promise<Client> {
+	async onboardClient(input: ClientSignupInput): Promise<Client> {
 		const body = validateClientSignup(input);
 		const { status, body: res } = await this.request({
 			method: 'POST',
@@ -220,7 +224,7 @@ export class IntelliPortalClient {
 		return this.webhookConfig(body, status);
 	}
 
-	async updateWebhookConfig(input: unknown): Promise<WebhookConfig> {
+	async updateWebhookConfig(input: WebhookConfigUpdateInput): Promise<WebhookConfig> {
 		const body: WebhookConfigUpdate = validateWebhookUpdate(input);
 		const { status, body: res } = await this.request({ method: 'PUT', path: '/webhooks', body });
 		return this.webhookConfig(res, status, true);

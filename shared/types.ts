@@ -13,6 +13,16 @@ export type ClientSignupRequest = Schemas['ClientSignupRequest'];
 export type ErrorResponse = Schemas['ErrorResponse'];
 
 export type MessageType = SendMessageRequest['type'];
+
+/**
+ * A request as a host hands it to the core, before validation: the request's own field names,
+ * each holding whatever the user gave. A misspelt field name is a compile error in the host; a
+ * wrong value is the core's ValidationError naming the field.
+ */
+export type Unvalidated<T> = { [K in keyof T]?: unknown };
+export type SendMessageInput = Unvalidated<SendMessageRequest>;
+export type SendTemplateInput = Unvalidated<SendTemplateRequest>;
+export type ClientSignupInput = Unvalidated<ClientSignupRequest>;
 export type MessageStatus = NonNullable<Schemas['MessageResponse']['status']>;
 
 /**
@@ -76,6 +86,8 @@ export interface WebhookConfig {
 }
 
 /** PUT /webhooks body (contract schema); `events` are known event names (see WEBHOOK_EVENT_TYPES). */
+export type WebhookConfigUpdateInput = Unvalidated<WebhookConfigUpdate>;
+
 export interface WebhookConfigUpdate {
 	url?: string;
 	events?: string[];

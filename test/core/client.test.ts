@@ -7,7 +7,7 @@ import {
 	TransportFailure,
 	ValidationError,
 } from '../../shared';
-import type { RateGovernor, RetryPolicy } from '../../shared';
+import type { RateGovernor, RetryPolicy, SendMessageInput } from '../../shared';
 import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
 import type { Scripted } from './helpers/fake-transport';
 
@@ -44,7 +44,9 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 describe('requests', () => {
 	it('sendMessage POSTs the validated JSON with bearer auth and returns the typed response', async () => {
 		const { transport, client } = setup([accepted]);
-		await expect(client.sendMessage({ ...message, junk: 1 })).resolves.toMatchObject({
+		await expect(
+			client.sendMessage({ ...message, junk: 1 } as SendMessageInput),
+		).resolves.toMatchObject({
 			id: 'msg_1',
 			status: 'queued',
 		});

@@ -16,6 +16,12 @@ import {
 	validateSendTemplate,
 	validateWebhookUpdate,
 } from '../../shared';
+import type {
+	ClientSignupInput,
+	SendMessageInput,
+	SendTemplateInput,
+	WebhookConfigUpdateInput,
+} from '../../shared';
 import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
 import { recordFuzzCases } from '../reliability/fuzzCount';
 
@@ -137,10 +143,11 @@ describe.each(validators)('%s on arbitrary input', (_name, validate, allowedKeys
 describe('the client on arbitrary input', () => {
 	const operations: Array<[string, (c: IntelliPortalClient, input: unknown) => Promise<unknown>]> =
 		[
-			['sendMessage', (c, i) => c.sendMessage(i)],
-			['sendTemplate', (c, i) => c.sendTemplate(i)],
-			['onboardClient', (c, i) => c.onboardClient(i)],
-			['updateWebhookConfig', (c, i) => c.updateWebhookConfig(i)],
+			// The inputs are typed for hosts; at run time anything can arrive.
+			['sendMessage', (c, i) => c.sendMessage(i as SendMessageInput)],
+			['sendTemplate', (c, i) => c.sendTemplate(i as SendTemplateInput)],
+			['onboardClient', (c, i) => c.onboardClient(i as ClientSignupInput)],
+			['updateWebhookConfig', (c, i) => c.updateWebhookConfig(i as WebhookConfigUpdateInput)],
 			['listClients', (c, i) => c.listClients(i as never)],
 		];
 

@@ -10,6 +10,7 @@ import {
 	validateSendTemplate,
 	validateWebhookUpdate,
 } from '../../shared';
+import type { SendMessageInput } from '../../shared';
 import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
 import { recordFuzzCases } from '../reliability/fuzzCount';
 
@@ -71,7 +72,7 @@ describe('validation never crashes on arbitrary input', () => {
 				const transport = new FakeTransport([{ status: 200, body: { id: 'm' } }]);
 				const client = new IntelliPortalClient({ apiKey: KEY, baseUrl: BASE, transport });
 				try {
-					await client.sendMessage(input);
+					await client.sendMessage(input as SendMessageInput);
 				} catch (error) {
 					expect(error).toBeInstanceOf(ValidationError);
 					expect(transport.requests).toHaveLength(0);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { AdaptiveRateGovernor, DEFAULT_TIMEOUT_MS, runBulk } from '../../../shared';
-import type { IntelliPortalClient } from '../../../shared';
+import type { IntelliPortalClient, SendMessageInput, SendTemplateInput } from '../../../shared';
 import { MAX_CONCURRENCY, MAX_TIMEOUT_MS } from './message/sendFields';
 import { own, parameterError, readCollection, readParameter, toNumber } from '../fields';
 import { errorItemJson, toNodeError } from '../errors';
@@ -36,19 +36,23 @@ function readTemplateParameters(ctx: IExecuteFunctions, i: number): unknown[] {
 
 const MESSAGE_TYPES = ['text', 'media'];
 
-/** Reads one item's parameters into the core's request shape (the core validates it). */
-function buildRequest(ctx: IExecuteFunctions, operation: string, i: number): IDataObject {
+/** Reads one item's Send Template parameters into the core's request (the core validates it). */
+function buildTemplateRequest(ctx: IExecuteFunctions, i: number): SendTemplateInput {
 	const clientRef = readParameter(ctx, 'clientRef', i, '', { extractValue: true });
 	const to = readParameter(ctx, 'to', i, '');
-	if (operation === 'sendTemplate') {
-		const parameters = readTemplateParameters(ctx, i);
-		const template: IDataObject = {
-			name: readParameter(ctx, 'templateName', i, ''),
-			language: { code: readParameter(ctx, 'languageCode', i, 'en') },
-		};
-		if (parameters.length > 0) template.parameters = parameters as IDataObject[];
-		return { client_ref: clientRef, to, template };
-	}
+	const parameters = readTemplateParameters(ctx, i);
+	const template: IDataObject = {
+		name: readParameter(ctx, 'templateName', i, ''),
+		language: { code: readParameter(ctx, 'languageCode', i, 'en') },
+	};
+	if (parameters.length > 0) template.parameters = parameters as IDataObject[];
+	return { client_ref: clientRef, to, template };
+}
+
+/** Reads one item's Send parameters into the core's request (the core validates it). */
+function buildMessageRequest(ctx: IExecuteFunctions, i: number): SendMessageInput {
+	const clientRef = readParameter(ctx, 'clientRef', i, '', { extractValue: true });
+	const to = readParameter(ctx, 'to', i, '');
 	const messageType = readParameter(ctx, 'messageType', i, 'text');
 	if (typeof messageType !== 'string' || !MESSAGE_TYPES.includes(messageType)) {
 		throw parameterError(ctx, 'messageType', i, 'must be Text (text) or Media (media)');
@@ -70,13 +74,13 @@ function buildRequest(ctx: IExecuteFunctions, operation: string, i: number): IDa
 async function sendOne(
 	client: IntelliPortalClient,
 	operation: string,
-	read: () => IDataObject,
+	ctx: IExecuteFunctions,
+	i: number,
 ): Promise<IDataObject> {
-	const request = read();
 	const response =
 		operation === 'sendTemplate'
-			? await client.sendTemplate(request as never)
-			: await client.sendMessage(request as never);
+			? await client.sendTemplate(buildTemplateRequest(ctx, i))
+			: await client.sendMessage(buildMessageRequest(ctx, i));
 	return response as unknown as IDataObject;
 }
 
@@ -173,13 +177,11 @@ export async function sendMessages(
 	const results = await runBulk(
 		indexes,
 		async (i) =>
-			await sendOne(client, operation, () => buildRequest(this, operation, i)).catch(
-				(error: unknown) => {
-					// Without "Continue On Fail" the run stops at the first failure: start nothing new.
-					if (!continueOnFail) stop.aborted = true;
-					return Promise.reject(error);
-				},
-			),
+			await sendOne(client, operation, this, i).catch((error: unknown) => {
+				// Without "Continue On Fail" the run stops at the first failure: start nothing new.
+				if (!continueOnFail) stop.aborted = true;
+				return Promise.reject(error);
+			}),
 		{ concurrency, governor, signal: stop, ...clock },
 	);
 

@@ -1,5 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
+import type { ClientSignupInput } from '../../../shared';
 import { createClient } from '../client';
 import { handled } from '../errors';
 import { clientOutputFields, clientSample } from '../samples';
@@ -13,8 +14,8 @@ const LABELS = {
 };
 
 /** Zapier fields → ClientSignupRequest (empty optional fields are left out). */
-export function toSignupRequest(input: Record<string, unknown>): Record<string, unknown> {
-	const request: Record<string, unknown> = {
+export function toSignupRequest(input: Record<string, unknown>): ClientSignupInput {
+	const request: ClientSignupInput = {
 		business_name: textInput(input.business_name),
 		phone_number_id: textInput(input.phone_number_id),
 	};
@@ -27,7 +28,7 @@ export function toSignupRequest(input: Record<string, unknown>): Record<string, 
 
 const perform = handled(async (z: ZObject, bundle: Bundle) => {
 	const client = createClient(z, bundle);
-	return client.onboardClient(toSignupRequest(bundle.inputData) as never);
+	return client.onboardClient(toSignupRequest(bundle.inputData));
 }, LABELS);
 
 export default {

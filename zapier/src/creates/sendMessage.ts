@@ -1,5 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
+import type { SendMessageInput } from '../../../shared';
 import { createClient } from '../client';
 import { handled } from '../errors';
 import { messageOutputFields, messageSample } from '../samples';
@@ -17,7 +18,7 @@ const LABELS = {
 };
 
 /** Zapier fields → SendMessageRequest. The core validates it (field-named errors) before any request. */
-export function toSendMessageRequest(input: Record<string, unknown>): Record<string, unknown> {
+export function toSendMessageRequest(input: Record<string, unknown>): SendMessageInput {
 	// An empty Message Type means the default (text); anything else that is not text goes to the
 	// core as given, so a mapped list or object gets "Message Type: must be one of …", not a text send.
 	const rawType = input.type;
@@ -29,7 +30,7 @@ export function toSendMessageRequest(input: Record<string, unknown>): Record<str
 			: typeof rawType === 'string'
 				? rawType.trim()
 				: rawType;
-	const request: Record<string, unknown> = {
+	const request: SendMessageInput = {
 		client_ref: textInput(input.client_ref),
 		to: textInput(input.to),
 		type,
@@ -48,7 +49,7 @@ export function toSendMessageRequest(input: Record<string, unknown>): Record<str
 
 const perform = handled(async (z: ZObject, bundle: Bundle) => {
 	const client = createClient(z, bundle);
-	return client.sendMessage(toSendMessageRequest(bundle.inputData) as never);
+	return client.sendMessage(toSendMessageRequest(bundle.inputData));
 }, LABELS);
 
 export default {

@@ -1,5 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
+import type { SendTemplateInput } from '../../../shared';
 import { createClient } from '../client';
 import { handled } from '../errors';
 import { messageOutputFields, messageSample } from '../samples';
@@ -15,7 +16,7 @@ const LABELS: Record<string, string> = {
 };
 
 /** Zapier fields → SendTemplateRequest. The core validates it (field-named errors) before any request. */
-export function toSendTemplateRequest(input: Record<string, unknown>): Record<string, unknown> {
+export function toSendTemplateRequest(input: Record<string, unknown>): SendTemplateInput {
 	const parameters = listInput(input.parameters);
 	return {
 		client_ref: textInput(input.client_ref),
@@ -30,7 +31,7 @@ export function toSendTemplateRequest(input: Record<string, unknown>): Record<st
 
 const perform = handled(async (z: ZObject, bundle: Bundle) => {
 	const client = createClient(z, bundle);
-	return client.sendTemplate(toSendTemplateRequest(bundle.inputData) as never);
+	return client.sendTemplate(toSendTemplateRequest(bundle.inputData));
 }, LABELS);
 
 export default {

@@ -6,7 +6,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import type { IntelliPortalClient } from '../../../../shared';
+import type { ClientSignupInput, IntelliPortalClient } from '../../../../shared';
 import { own, readCollection, readParameter } from '../../fields';
 import { executePerItem } from '../executePerItem';
 
@@ -73,7 +73,7 @@ async function onboardOne(
 	itemIndex: number,
 ): Promise<IDataObject[]> {
 	const additional = readCollection(ctx, 'additionalFields', itemIndex);
-	const input: IDataObject = {
+	const input: ClientSignupInput = {
 		business_name: readParameter(ctx, 'businessName', itemIndex, ''),
 		phone_number_id: readParameter(ctx, 'phoneNumberId', itemIndex, ''),
 	};
@@ -81,7 +81,7 @@ async function onboardOne(
 	if (wabaId !== undefined && wabaId !== '') input.waba_id = wabaId;
 	const callbackUrl = own(additional, 'callbackUrl');
 	if (callbackUrl !== undefined && callbackUrl !== '') input.callback_url = callbackUrl;
-	const created = await client.onboardClient(input as never);
+	const created = await client.onboardClient(input);
 	return [created as unknown as IDataObject];
 }
 

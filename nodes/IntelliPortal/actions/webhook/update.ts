@@ -63,10 +63,7 @@ async function updateForItem(
 	if (url === undefined) throw parameterError(ctx, 'url', itemIndex, 'is required');
 	const events = readParameter(ctx, 'events', itemIndex, []);
 	if (events === undefined) throw parameterError(ctx, 'events', itemIndex, 'is required');
-	const config = await client.updateWebhookConfig({
-		url: url as string,
-		events: events as string[],
-	});
+	const config = await client.updateWebhookConfig({ url, events });
 	return [config as unknown as IDataObject];
 }
 
