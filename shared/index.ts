@@ -4,6 +4,8 @@
  */
 export { IntelliPortalClient, DEFAULT_TIMEOUT_MS } from './client';
 export type { IntelliPortalClientOptions } from './client';
+export { findClients, rankClient } from './clientSearch';
+export type { ClientSearch } from './clientSearch';
 export * from './errors';
 export * from './transport';
 export * from './types';

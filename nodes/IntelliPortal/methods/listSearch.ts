@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { rankClient } from '../../../shared';
 import { toNodeError } from '../errors';
 import { getIntelliPortalClient } from '../transport/client';
 
@@ -8,18 +9,10 @@ const PAGE_SIZE = 50;
 const MAX_PAGES_PER_SEARCH = 5;
 const MIN_FILTERED_RESULTS = 10;
 
-function matches(client: Record<string, unknown>, filter: string): boolean {
-	const needle = filter.toLowerCase();
-	return ['business_name', 'phone_number_id', 'id', 'waba_id'].some((key) => {
-		const value = client[key];
-		return typeof value === 'string' && value.toLowerCase().includes(needle);
-	});
-}
-
 /**
  * "From list" mode of the Client parameter: pages through GET /clients via the core, the
- * pagination token being the next offset. The API has no server-side search, so the filter
- * (business name, phone number ID or client ID) is applied to each fetched page.
+ * pagination token being the next offset. The filter is the core's free-text client search
+ * (rankClient: business name, phone number ID, client ID or WABA ID), applied to each page.
  */
 export async function searchClients(
 	this: ILoadOptionsFunctions,
@@ -37,11 +30,10 @@ export async function searchClients(
 		for (let pages = 0; pages < MAX_PAGES_PER_SEARCH; pages++) {
 			const page = await client.listClients({ limit: PAGE_SIZE, offset });
 			for (const entry of page.items) {
-				const record = entry as unknown as Record<string, unknown>;
-				if (trimmedFilter && !matches(record, trimmedFilter)) continue;
-				const name = String(record.business_name ?? record.id);
-				const phone = record.phone_number_id ? ` (${String(record.phone_number_id)})` : '';
-				results.push({ name: `${name}${phone}`, value: String(record.id) });
+				if (rankClient(entry, { text: trimmedFilter }) === undefined) continue;
+				const name = String(entry.business_name ?? entry.id);
+				const phone = entry.phone_number_id ? ` (${String(entry.phone_number_id)})` : '';
+				results.push({ name: `${name}${phone}`, value: String(entry.id) });
 			}
 			offset += page.items.length;
 			hasMore = page.hasMore && page.items.length > 0;

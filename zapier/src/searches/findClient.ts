@@ -1,5 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
+import { findClients, rankClient } from '../../../shared';
 import type { Client } from '../../../shared';
 import { createClient } from '../client';
 import { handled } from '../errors';
@@ -9,24 +10,13 @@ import { textInput } from '../util';
 /** Upper bound on clients scanned per search, so the search answers inside Zapier's 30 s. */
 export const MAX_CLIENTS_SCANNED = 5_000;
 
-/**
- * Rank of a client for the search (lower is better), or undefined when it does not match.
- * Phone number ID must match exactly; business name matches case-insensitively as a substring,
- * an exact (case-insensitive) name ranking ahead of a partial one. Both criteria must hold when
- * both are given.
- */
+/** Rank of a client for the search (lower is better), or undefined when it does not match: the core's rules. */
 export function matchRank(
 	client: Client,
 	name?: string,
 	phoneNumberId?: string,
 ): number | undefined {
-	if (phoneNumberId !== undefined && String(client.phone_number_id ?? '') !== phoneNumberId)
-		return undefined;
-	if (name === undefined) return 0;
-	const have = String(client.business_name ?? '').toLocaleLowerCase();
-	const want = name.toLocaleLowerCase();
-	if (have === want) return 0;
-	return have.includes(want) ? 1 : undefined;
+	return rankClient(client, { businessName: name, phoneNumberId });
 }
 
 /** A search term: trimmed text, or undefined when empty; a value that is not text is refused. */
@@ -58,18 +48,12 @@ const perform = handled(async (z: ZObject, bundle: Bundle) => {
 		);
 	}
 	const client = createClient(z, bundle);
-	const matches: Array<{ client: Client; rank: number; index: number }> = [];
-	const seen = new Set<string>();
-	let index = 0;
-	for await (const item of client.iterateClients({ pageSize: 100, max: MAX_CLIENTS_SCANNED })) {
-		const id = String(item.id);
-		if (seen.has(id)) continue;
-		seen.add(id);
-		const rank = matchRank(item, name, phoneNumberId);
-		if (rank !== undefined) matches.push({ client: item, rank, index: index++ });
-	}
-	// Zapier uses the first result: exact name matches first, then server order.
-	return matches.sort((a, b) => a.rank - b.rank || a.index - b.index).map((m) => m.client);
+	// Zapier uses the first result: exact name matches first, then the API's order.
+	return await findClients(
+		client,
+		{ businessName: name, phoneNumberId },
+		{ maxScanned: MAX_CLIENTS_SCANNED },
+	);
 });
 
 export default {
