@@ -45,3 +45,13 @@ export async function executePerItem(
 	}
 	return returnData;
 }
+
+/** An operation module's `execute` that runs `operation` item by item (executePerItem). */
+export function perItem(operation: ItemOperation) {
+	return async function execute(
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+	): Promise<INodeExecutionData[]> {
+		return await executePerItem.call(this, items, operation);
+	};
+}

@@ -5,9 +5,9 @@ import type {
 	INodeTypeBaseDescription,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from '../actions/router';
+import { versionDescription } from '../actions/versionDescription';
 import { searchClients } from '../methods/listSearch';
 import { properties } from './properties';
 
@@ -17,30 +17,10 @@ export class IntelliPortalV2 implements INodeType {
 
 	/** The base (name, icon, …) comes from IntelliPortal.node.ts, which n8n loads. */
 	constructor(baseDescription: INodeTypeBaseDescription) {
-		this.description = {
-			...baseDescription,
-			version: 2,
-			defaults: {
-				name: 'IntelliPortal',
-			},
-			usableAsTool: true,
-			inputs: [NodeConnectionTypes.Main],
-			outputs: [NodeConnectionTypes.Main],
-			credentials: [
-				{
-					name: 'intelliPortalApi',
-					required: true,
-				},
-			],
-			properties,
-		};
+		this.description = versionDescription(baseDescription, 2, properties);
 	}
 
-	methods = {
-		listSearch: {
-			searchClients,
-		},
-	};
+	methods = { listSearch: { searchClients } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this, properties);

@@ -1,14 +1,13 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import type { IntelliPortalClient } from '../../../../shared';
 import { readParameter, toBoolean, toNumber } from '../../fields';
-import { executePerItem } from '../executePerItem';
+import { perItem } from '../executePerItem';
 
 const showForGetAll = { resource: ['client'], operation: ['getAll'] };
 
@@ -65,9 +64,4 @@ async function listForItem(
 }
 
 /** Client → Get Many: the clients (all, or up to Limit) for each input item. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await executePerItem.call(this, items, listForItem);
-}
+export const execute = perItem(listForItem);

@@ -1,14 +1,13 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import type { ClientSignupInput, IntelliPortalClient } from '../../../../shared';
 import { own, readCollection, readParameter } from '../../fields';
-import { executePerItem } from '../executePerItem';
+import { perItem } from '../executePerItem';
 
 const showForOnboard = { resource: ['client'], operation: ['onboard'] };
 
@@ -86,9 +85,4 @@ async function onboardOne(
 }
 
 /** Client → Onboard: one client per input item. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await executePerItem.call(this, items, onboardOne);
-}
+export const execute = perItem(onboardOne);

@@ -1,13 +1,12 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import type { IntelliPortalClient } from '../../../../shared';
-import { executePerItem } from '../executePerItem';
+import { perItem } from '../executePerItem';
 
 export const option: INodePropertyOptions = {
 	name: 'Get Configuration',
@@ -28,9 +27,4 @@ async function getForItem(
 }
 
 /** Webhook → Get Configuration, once per input item. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await executePerItem.call(this, items, getForItem);
-}
+export const execute = perItem(getForItem);

@@ -1,7 +1,6 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
@@ -9,7 +8,7 @@ import type {
 import type { IntelliPortalClient } from '../../../../shared';
 import { parameterError, readParameter } from '../../fields';
 import { webhookEventOptions } from '../../webhookEvents';
-import { executePerItem } from '../executePerItem';
+import { perItem } from '../executePerItem';
 
 const showForUpdate = { resource: ['webhook'], operation: ['update'] };
 
@@ -68,9 +67,4 @@ async function updateForItem(
 }
 
 /** Webhook → Update Configuration, once per input item. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	return await executePerItem.call(this, items, updateForItem);
-}
+export const execute = perItem(updateForItem);
