@@ -4,9 +4,10 @@ import { properties as v1 } from '../v1/properties';
 
 /**
  * The parameters of version 2, the default for new nodes. It starts as version 1; what is new
- * lands here only (docs/ARCHITECTURE.md, "Where things go"): a new operation is its module under
- * actions/<resource>/ plus its entry in this version's Operation dropdown (build the dropdown
- * with operationProperty), a new parameter or option is added to this list. Never edit
- * version 1's list or the modules' shared descriptions to change version 2.
+ * lands here only (docs/ARCHITECTURE.md, "Where a new operation or option for version 2 goes"):
+ * a new operation is its module under actions/<resource>/ plus its entry in this version's
+ * Operation dropdown (build the dropdown with operationProperty), a new parameter or option is
+ * added to this list. Never edit version 1's list or the modules' shared descriptions to change
+ * version 2.
  */
 export const properties: INodeProperties[] = [...v1];
