@@ -12,14 +12,17 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	INode,
+	INodePropertyOptions,
 	INodeType,
 	IRun,
 	IWorkflowBase,
 } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
+import { IntelliPortalApi } from '../../credentials/IntelliPortalApi.credentials';
+import { router } from '../../nodes/IntelliPortal/actions/router';
 import { IntelliPortal } from '../../nodes/IntelliPortal/IntelliPortal.node';
-import { makeAdditionalData, TestNodeTypes } from './harness';
+import { makeAdditionalData, N8nHarness, TestNodeTypes } from './harness';
 import { ACTION_TYPE, API_KEY, contractRequests, startEnv, TRIGGER_TYPE } from './helpers';
 import type { TestEnv } from './helpers';
 
@@ -253,5 +256,61 @@ describe('version 2', () => {
 				text: { body: 'Hello from version 2' },
 			},
 		]);
+	});
+});
+
+describe('the router runs only what a version offers', () => {
+	let env: TestEnv;
+
+	beforeAll(async () => {
+		env = await startEnv({ seedClients: 0 });
+	});
+
+	afterAll(async () => {
+		await env?.stop();
+	});
+
+	test('an operation whose module exists but that the version does not list is refused before any request', async () => {
+		// A version whose Client dropdown lists Get Many only, as version 1 will for an operation
+		// that only version 2 offers.
+		const v1 = node.nodeVersions[1].description;
+		const properties = v1.properties.map((property) =>
+			property.name === 'operation' && property.displayOptions?.show?.resource?.[0] === 'client'
+				? {
+						...property,
+						options: (property.options as INodePropertyOptions[]).filter(
+							(option) => option.value !== 'onboard',
+						),
+						default: 'getAll',
+					}
+				: property,
+		);
+		const narrowVersion: INodeType = {
+			description: { ...v1, properties },
+			async execute(this: IExecuteFunctions) {
+				return await router.call(this, properties);
+			},
+		};
+		const type = 'test.narrowIntelliPortal';
+		const harness = new N8nHarness({
+			nodeTypes: { [type]: narrowVersion },
+			credentialTypes: { intelliPortalApi: new IntelliPortalApi() },
+			credentials: {
+				intelliPortalApi: { apiKey: API_KEY, environment: 'custom', baseUrl: env.emulator.baseUrl },
+			},
+		});
+		const { error } = await harness.runNode(
+			harness.makeNode(type, {
+				resource: 'client',
+				operation: 'onboard',
+				businessName: 'Acme',
+				phoneNumberId: '1',
+			}),
+			[{}],
+		);
+		expect(error?.message).toBe(
+			'"Operation" must be one of Get Many for the resource Client, got "onboard"',
+		);
+		expect(contractRequests(env.emulator)).toEqual([]);
 	});
 });
