@@ -58,6 +58,18 @@ const manualTrigger: INodeType = {
 
 const node = new IntelliPortal();
 
+let env: TestEnv;
+
+beforeAll(async () => {
+	env = await startEnv({ seedClients: 0 });
+});
+
+beforeEach(() => env.emulator.admin.reset());
+
+afterAll(async () => {
+	await env?.stop();
+});
+
 describe('IntelliPortal action node versions', () => {
 	test('version 1 still has exactly the description it had when the node became versioned', () => {
 		const recorded = JSON.parse(
@@ -78,16 +90,6 @@ describe('IntelliPortal action node versions', () => {
 });
 
 describe('the examples saved with typeVersion 1', () => {
-	let env: TestEnv;
-
-	beforeAll(async () => {
-		env = await startEnv({ seedClients: 0 });
-	});
-
-	afterAll(async () => {
-		await env?.stop();
-	});
-
 	test.each(['intelliportal-tour.json', 'intelliportal-status-trigger.json'])(
 		'%s: every saved parameter of our nodes loads as saved',
 		(file) => {
@@ -220,16 +222,6 @@ describe('the examples saved with typeVersion 1', () => {
 });
 
 describe('version 2', () => {
-	let env: TestEnv;
-
-	beforeAll(async () => {
-		env = await startEnv({ seedClients: 0 });
-	});
-
-	afterAll(async () => {
-		await env?.stop();
-	});
-
 	test('a version 2 node sends a message as version 1 does', async () => {
 		const parameters = {
 			resource: 'message',
@@ -260,16 +252,6 @@ describe('version 2', () => {
 });
 
 describe('the router runs only what a version offers', () => {
-	let env: TestEnv;
-
-	beforeAll(async () => {
-		env = await startEnv({ seedClients: 0 });
-	});
-
-	afterAll(async () => {
-		await env?.stop();
-	});
-
 	test('an operation whose module exists but that the version does not list is refused before any request', async () => {
 		// A version whose Client dropdown lists Get Many only, as version 1 will for an operation
 		// that only version 2 offers.
