@@ -16,6 +16,9 @@ cd "$(dirname "$0")/.."
 . scripts/node24.sh
 cli="$PWD/node_modules/.bin/zapier-platform"
 cd zapier
+# zapier/lib and zapier/build are shared with test/zapier/validate.test.ts: one writer at a time.
+exec 9>.build.lock
+flock 9
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -55,7 +55,12 @@ async function main() {
 	await step('send_message', () =>
 		tester(App.creates.send_message.operation.perform, {
 			authData,
-			inputData: { client_ref: clientRef, to: '+15551234567', type: 'text', text: 'Hello from the zip' },
+			inputData: {
+				client_ref: clientRef,
+				to: '+15551234567',
+				type: 'text',
+				text: 'Hello from the zip',
+			},
 		}),
 	);
 	await step('send_template', () =>

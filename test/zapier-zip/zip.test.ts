@@ -36,18 +36,25 @@ function hasNodeModulesAbove(dir: string): boolean {
 }
 
 beforeAll(async () => {
-	execFileSync('bash', [join(repo, 'scripts/zapier-build.sh')], { stdio: 'pipe', timeout: 280_000 });
+	execFileSync('bash', [join(repo, 'scripts/zapier-build.sh')], {
+		stdio: 'pipe',
+		timeout: 280_000,
+	});
 	node22 = execFileSync('bash', [join(repo, 'scripts/node22.sh')], { encoding: 'utf8' }).trim();
 	unzipped = mkdtempSync(join(tmpdir(), 'ip-zapier-zip-'));
 	execFileSync('unzip', ['-q', zipPath, '-d', unzipped]);
 	emu = await emulator();
 	receiver = await hookReceiver();
 
-	const child = spawn(node22, [join(__dirname, 'driver.cjs'), unzipped, emu.baseUrl, API_KEY, receiver.url], {
-		cwd: unzipped,
-		env: { PATH: process.env.PATH ?? '', HOME: unzipped },
-		stdio: ['pipe', 'pipe', 'pipe'],
-	});
+	const child = spawn(
+		node22,
+		[join(__dirname, 'driver.cjs'), unzipped, emu.baseUrl, API_KEY, receiver.url],
+		{
+			cwd: unzipped,
+			env: { PATH: process.env.PATH ?? '', HOME: unzipped },
+			stdio: ['pipe', 'pipe', 'pipe'],
+		},
+	);
 	const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
 	let stderr = '';
 	child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -72,7 +79,9 @@ beforeAll(async () => {
 	const code = await exited;
 	clearTimeout(killer);
 	if (!report || report.phase !== 'done') {
-		throw new Error(`the zip driver did not finish (exit ${code}): ${report?.error ?? ''}\n${output}\n${stderr}`);
+		throw new Error(
+			`the zip driver did not finish (exit ${code}): ${report?.error ?? ''}\n${output}\n${stderr}`,
+		);
 	}
 }, 300_000);
 
@@ -90,7 +99,9 @@ function ok<T = Item>(name: string): T {
 
 test('the upload is a zip of a sane size with its entry points and no CLI inside', () => {
 	const listing = execFileSync('unzip', ['-Z1', zipPath], { encoding: 'utf8' }).split('\n');
-	expect(listing).toEqual(expect.arrayContaining(['index.js', 'zapierwrapper.js', 'definition.json']));
+	expect(listing).toEqual(
+		expect.arrayContaining(['index.js', 'zapierwrapper.js', 'definition.json']),
+	);
 	expect(listing.some((f) => f.startsWith('node_modules/zapier-platform-core/'))).toBe(true);
 	expect(listing.some((f) => f.startsWith('node_modules/zapier-platform-cli/'))).toBe(false);
 	expect(listing.some((f) => f.startsWith('node_modules/typescript/'))).toBe(false);
@@ -112,7 +123,9 @@ test('authentication test and connection label work from the zip', () => {
 
 test('every create reaches the emulator from the zip', () => {
 	const client = ok('onboard_client');
-	expect(emu.admin.clients().some((c) => c.id === client.id && c.business_name === 'Zip Test Ltd')).toBe(true);
+	expect(
+		emu.admin.clients().some((c) => c.id === client.id && c.business_name === 'Zip Test Ltd'),
+	).toBe(true);
 	const message = ok('send_message');
 	const template = ok('send_template');
 	const received = emu.admin.messages();

@@ -25,7 +25,21 @@ const searches = group(App.searches);
 const visible = (actions: Action[]): Action[] => actions.filter((a) => !a.display.hidden);
 const all = [...triggers, ...creates, ...searches];
 
-const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to']);
+const SMALL_WORDS = new Set([
+	'a',
+	'an',
+	'and',
+	'as',
+	'at',
+	'by',
+	'for',
+	'in',
+	'of',
+	'on',
+	'or',
+	'the',
+	'to',
+]);
 function isTitleCase(text: string): boolean {
 	return text
 		.split(/\s+/)
@@ -55,7 +69,10 @@ describe.each(all.map((a) => [a.key, a] as const))('%s', (_key, action) => {
 		const fields = action.operation.outputFields ?? [];
 		expect(fields.length).toBeGreaterThan(0);
 		for (const field of fields) {
-			expect({ field: field.key, label: typeof field.label }).toEqual({ field: field.key, label: 'string' });
+			expect({ field: field.key, label: typeof field.label }).toEqual({
+				field: field.key,
+				label: 'string',
+			});
 			expect({ field: field.key, inSample: field.key.split('__')[0] in sample }).toEqual({
 				field: field.key,
 				inSample: true,

@@ -104,9 +104,16 @@ describe('zapier validate (offline)', () => {
 	});
 
 	it('the built app passes `zapier-platform validate --without-style` run from zapier/', () => {
+		// zapier/lib is shared with npm run zapier:build (test/zapier-zip): one writer at a time
 		execFileSync(
-			process.execPath,
-			[join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ZAPIER_DIR, 'tsconfig.json')],
+			'flock',
+			[
+				join(ZAPIER_DIR, '.build.lock'),
+				process.execPath,
+				join(ROOT, 'node_modules/typescript/bin/tsc'),
+				'-p',
+				join(ZAPIER_DIR, 'tsconfig.json'),
+			],
 			{
 				cwd: ROOT,
 				stdio: 'pipe',
@@ -114,8 +121,10 @@ describe('zapier validate (offline)', () => {
 		);
 		expect(existsSync(join(ZAPIER_DIR, 'lib/zapier/src/index.js'))).toBe(true);
 		const run = spawnSync(
-			process.execPath,
+			'flock',
 			[
+				join(ZAPIER_DIR, '.build.lock'),
+				process.execPath,
 				join(ROOT, 'node_modules/zapier-platform-cli/src/bin/run'),
 				'validate',
 				'--without-style',
