@@ -5,9 +5,9 @@
 import { resolveEnvironment } from './environment';
 import type { Environment } from './environment';
 import { IntelliPortalError, NetworkError, ServerError, fromHttpResponse } from './errors';
-import type { RateGovernor } from './pacing';
+import type { RateGovernor, RunControl } from './pacing';
 import { redact } from './redact';
-import { PACED_THROTTLE_BUDGET_MS, decideRetry, resolveRetryPolicy } from './retry';
+import { PACED_THROTTLE_BUDGET_MS, decideRetry, isThrottle, resolveRetryPolicy } from './retry';
 import type { RetryPolicy } from './retry';
 import { TransportFailure } from './transport';
 import type { HttpMethod, Transport, TransportResponse } from './transport';
@@ -51,6 +51,8 @@ export interface IntelliPortalClientOptions {
 	timeoutMs?: number;
 	/** Shared pacing across concurrent calls (bulk sending). */
 	governor?: RateGovernor;
+	/** The bulk run this client works for: its wait budget and Stop (pacing/run.ts). */
+	run?: RunControl;
 	/** Value of the X-IntelliPortal-Client header: the host package's name/version. */
 	clientName?: string;
 }
@@ -92,6 +94,7 @@ export class IntelliPortalClient {
 	readonly #policy: RetryPolicy;
 	readonly #timeoutMs: number;
 	readonly #governor?: RateGovernor;
+	readonly #run?: RunControl;
 	readonly #clientName: string;
 
 	constructor(options: IntelliPortalClientOptions) {
@@ -121,6 +124,7 @@ export class IntelliPortalClient {
 				? timeout
 				: DEFAULT_TIMEOUT_MS;
 		this.#governor = options.governor;
+		this.#run = options.run;
 		this.#clientName =
 			typeof options.clientName === 'string' && options.clientName
 				? options.clientName
@@ -298,7 +302,10 @@ export class IntelliPortalClient {
 		const url = this.url(spec);
 		let freeAttempts = 0;
 		let throttleWaitedMs = 0;
+		const run = this.#run;
 		for (let attempt = 1; ; attempt++) {
+			// Stopped before this attempt: the earlier ones (if any) were refused or never left.
+			if (run?.stopped) throw run.stopError();
 			const result = await this.attempt(spec, url, secrets);
 			if (!(result instanceof IntelliPortalError)) return result;
 			const decision = decideRetry({
@@ -310,11 +317,22 @@ export class IntelliPortalClient {
 				throttleWaitedMs,
 			});
 			if (!decision.retry) throw decision.error;
+			if (run) {
+				if (run.stopped)
+					throw isThrottle(result) || !result.mayHaveBeenSent ? run.stopError() : result;
+				if (run.exceedsBudget(decision.delayMs)) {
+					// The retry would start after the run's wait budget: give up now, unsent.
+					if (isThrottle(result)) throw run.budgetError(decision.delayMs);
+					throw result;
+				}
+			}
 			if (decision.free) {
 				freeAttempts++;
 				throttleWaitedMs += decision.delayMs;
 			}
-			await this.#transport.sleep(decision.delayMs);
+			if (!run) await this.#transport.sleep(decision.delayMs);
+			else if (!(await run.wait((ms) => this.#transport.sleep(ms), decision.delayMs)))
+				throw run.stopError();
 		}
 	}
 
@@ -325,17 +343,12 @@ export class IntelliPortalClient {
 		secrets: string[],
 	): Promise<{ status: number; body: unknown } | IntelliPortalError> {
 		const outcome: { status?: number; retryAfterMs?: number } = {};
-		if (this.#governor) await this.#governor.acquire();
+		const run = this.#run;
+		if (this.#governor) await this.#governor.acquire(run);
 		try {
 			let response: TransportResponse;
 			try {
-				response = await this.#transport.request({
-					method: spec.method,
-					url,
-					headers: this.headers(spec.body !== undefined),
-					...(spec.body !== undefined ? { body: spec.body } : {}),
-					timeoutMs: this.#timeoutMs,
-				});
+				response = await this.send(spec, url);
 			} catch (failure) {
 				return this.networkError(failure, spec.method, secrets);
 			}
@@ -362,6 +375,38 @@ export class IntelliPortalClient {
 					// a governor must never turn a result into a failure
 				}
 			}
+		}
+	}
+
+	/**
+	 * The transport's request; on Stop, the wait for its answer ends at once with a 'response'
+	 * failure (it left, so it may have been processed) unless the answer arrived first.
+	 */
+	private async send(spec: RequestSpec, url: string): Promise<TransportResponse> {
+		const request = this.#transport.request({
+			method: spec.method,
+			url,
+			headers: this.headers(spec.body !== undefined),
+			...(spec.body !== undefined ? { body: spec.body } : {}),
+			timeoutMs: this.#timeoutMs,
+		});
+		const run = this.#run;
+		if (!run) return await request;
+		const stopped = run.whenStopped();
+		try {
+			return await Promise.race([
+				request,
+				stopped.promise.then(() => {
+					throw new TransportFailure('the run was stopped while the request was in flight', {
+						phase: 'response',
+						code: 'RUN_STOPPED',
+					});
+				}),
+			]);
+		} finally {
+			stopped.cancel();
+			// The transport's own outcome no longer matters once the race is decided.
+			request.catch(() => undefined);
 		}
 	}
 

@@ -14,7 +14,8 @@ export type ErrorKind =
 	| 'rate_limit'
 	| 'server'
 	| 'network'
-	| 'configuration';
+	| 'configuration'
+	| 'cancelled';
 
 export interface IntelliPortalErrorOptions {
 	/** Machine-readable code (the server's `error.code` when it sent one). */
@@ -185,6 +186,19 @@ export class NetworkError extends IntelliPortalError {
 
 	override toJSON(): Record<string, unknown> {
 		return { ...super.toJSON(), phase: this.phase, timedOut: this.timedOut };
+	}
+}
+
+/**
+ * The run was stopped (Stop pressed, or the host cancelled it) before this request was sent, or
+ * while it waited to be retried after a refusal: nothing of it was processed, sending it again
+ * later is safe.
+ */
+export class CancelledError extends IntelliPortalError {
+	override readonly kind = 'cancelled';
+
+	constructor(message: string, options: IntelliPortalErrorOptions = {}) {
+		super(message, { code: 'cancelled', retryable: true, mayHaveBeenSent: false, ...options });
 	}
 }
 
@@ -362,8 +376,11 @@ export function fromHttpResponse(
 			},
 		);
 	}
+	// A status the contract does not document: the request reached the server and we cannot tell
+	// what it did with it, so a POST may have been processed (one verdict, read by every host).
+	const write = (options.method ?? 'POST').toUpperCase() === 'POST';
 	return new IntelliPortalError(
 		`Unexpected HTTP status ${status} from IntelliPortal${serverMessage ? `: ${serverMessage}` : ''}`,
-		{ ...base, code: code ?? 'unexpected_status' },
+		{ ...base, code: code ?? 'unexpected_status', mayHaveBeenSent: write },
 	);
 }

@@ -74,9 +74,20 @@ export type {
 	WebhookDeactivationPlan,
 	WebhookParseResult,
 } from './webhooks';
-export { AdaptiveRateGovernor, BulkCancelledError, runBulk } from './pacing';
+export {
+	AdaptiveRateGovernor,
+	BulkCancelledError,
+	GovernorRegistry,
+	RunControl,
+	accountKey,
+	runBulk,
+	sharedGovernors,
+} from './pacing';
 export type {
 	AbortSignalLike,
+	GovernorRegistryOptions,
+	RunControlOptions,
+	RunStop,
 	AdaptiveRateGovernorOptions,
 	BulkResult,
 	HostClock,

@@ -1,7 +1,5 @@
 /**
- * Pacing for bulk work against a rate-limited API: a shared, adaptive rate governor that the
- * client consults around every HTTP attempt, and a bulk runner that processes many items with
- * bounded concurrency and returns one result per item in input order.
+ * The shared, adaptive rate governor that the client consults around every HTTP attempt.
  *
  * Time comes only from the host (`sleep`, `now`), so this file uses no timers of its own and runs
  * unchanged inside n8n, Zapier, scripts and tests with a fake clock.
@@ -52,7 +50,8 @@ export interface RateGovernorOutcome {
 
 /** The client calls `acquire` before each HTTP attempt and `release` after it (in `finally`). */
 export interface RateGovernor {
-	acquire(): Promise<void>;
+	/** Resolves when a request may start; rejects with the run's error when `run` stops first. */
+	acquire(run?: RunStop): Promise<void>;
 	release(outcome: RateGovernorOutcome): void;
 }
 
@@ -114,7 +113,7 @@ function positiveNumber(value: unknown, name: string, fallback: number): number 
 	return value;
 }
 
-function positiveInteger(value: unknown, name: string, fallback: number): number {
+export function positiveInteger(value: unknown, name: string, fallback: number): number {
 	const n = positiveNumber(value, name, fallback);
 	if (!Number.isInteger(n)) throw new RangeError(`${name} must be a whole number, got ${n}`);
 	return n;
@@ -123,6 +122,20 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
 interface Waiter {
 	resolve: () => void;
 	reject: (error: unknown) => void;
+	run?: RunStop;
+}
+
+/** What acquire() needs of a run to give up waiting when it stops (see run.ts). */
+export interface RunStop {
+	readonly stopped: boolean;
+	/** Calls `listener` once when the run stops; returns the unsubscribe. */
+	onStop(listener: () => void): () => void;
+	/** The error a request that never started reports. */
+	stopError(): unknown;
+	/** Host-clock instant after which the run starts nothing new (Infinity: no budget). */
+	readonly deadline: number;
+	/** The error of a request the run's wait budget left unsent. */
+	budgetError(retryAfterMs?: number): unknown;
 }
 
 export class AdaptiveRateGovernor implements ObservableRateGovernor {
@@ -196,11 +209,40 @@ export class AdaptiveRateGovernor implements ObservableRateGovernor {
 		};
 	}
 
-	acquire(): Promise<void> {
+	acquire(run?: RunStop): Promise<void> {
+		if (run?.stopped) return Promise.reject(run.stopError());
 		return new Promise<void>((resolve, reject) => {
-			this.waiters.push({ resolve, reject });
+			if (!run) {
+				this.waiters.push({ resolve, reject });
+				this.pump();
+				return;
+			}
+			// Stop ends the wait at once: the waiter leaves the queue, the slot is never taken.
+			const waiter: Waiter = {
+				run,
+				resolve: () => {
+					unsubscribe();
+					resolve();
+				},
+				reject: (error) => {
+					unsubscribe();
+					reject(error);
+				},
+			};
+			const unsubscribe = run.onStop(() => {
+				const at = this.waiters.indexOf(waiter);
+				if (at < 0) return;
+				this.waiters.splice(at, 1);
+				reject(run.stopError());
+			});
+			this.waiters.push(waiter);
 			this.pump();
 		});
+	}
+
+	/** True when nothing is in flight or waiting (the registry may forget an idle governor). */
+	idle(): boolean {
+		return this.inFlight === 0 && this.waiters.length === 0;
 	}
 
 	release(outcome: RateGovernorOutcome): void {
@@ -326,6 +368,9 @@ export class AdaptiveRateGovernor implements ObservableRateGovernor {
 		while (this.waiters.length > 0) {
 			const now = this.now();
 			if (now < this.pausedUntil) {
+				// Waiters whose run's budget ends before the pause does will not be sent in time.
+				this.dropWaitersPast(this.pausedUntil, now);
+				if (this.waiters.length === 0) break;
 				await this.sleep(Math.ceil(this.pausedUntil - now));
 				continue;
 			}
@@ -336,12 +381,24 @@ export class AdaptiveRateGovernor implements ObservableRateGovernor {
 				});
 				continue;
 			}
+			this.dropWaitersPast(now, now);
+			if (this.waiters.length === 0) break;
 			const wait = this.timeUntilRateAllows(now);
 			if (wait > 0) {
 				await this.sleep(Math.ceil(wait));
 				continue;
 			}
 			this.grant(now);
+		}
+	}
+
+	private dropWaitersPast(instant: number, now: number): void {
+		for (let i = this.waiters.length - 1; i >= 0; i--) {
+			const run = this.waiters[i].run;
+			if (run && run.deadline < instant) {
+				const [waiter] = this.waiters.splice(i, 1);
+				waiter.reject(run.budgetError(Math.ceil(instant - now)));
+			}
 		}
 	}
 
@@ -372,101 +429,4 @@ export class AdaptiveRateGovernor implements ObservableRateGovernor {
 		const waiter = this.waiters.shift();
 		if (waiter) waiter.resolve();
 	}
-}
-
-/** A minimal AbortSignal shape (the shipped code has no DOM/Node types). */
-export interface AbortSignalLike {
-	readonly aborted: boolean;
-}
-
-/** The result for one item of a bulk run. */
-export type BulkResult<O> = { ok: true; value: O } | { ok: false; error: unknown };
-
-export interface RunBulkOptions {
-	/** Maximum items being worked on at once (>= 1). */
-	concurrency: number;
-	/**
-	 * The governor the workers' requests go through (the one given to the client). When it can
-	 * report its state, no new item is started while it is paused by a Retry-After.
-	 */
-	governor?: RateGovernor | ObservableRateGovernor;
-	sleep?: (ms: number) => Promise<void>;
-	now?: () => number;
-	/** When aborted, items not yet started are not started (they get a BulkCancelledError). */
-	signal?: AbortSignalLike;
-}
-
-/** The error recorded for items that were never started because the run was cancelled. */
-export class BulkCancelledError extends Error {
-	readonly code = 'BULK_CANCELLED';
-	readonly index: number;
-	constructor(index: number) {
-		super(`Item ${index} was not sent: the run was cancelled before it started`);
-		this.name = 'BulkCancelledError';
-		this.index = index;
-	}
-}
-
-function hasStatus(governor: RunBulkOptions['governor']): governor is ObservableRateGovernor {
-	return (
-		governor !== undefined && typeof (governor as ObservableRateGovernor).status === 'function'
-	);
-}
-
-/** Longest single sleep while holding new work for a pause, so a cancel is noticed promptly. */
-const PAUSE_POLL_MS = 500;
-
-/**
- * Runs `worker` over `items` with at most `concurrency` at once. Resolves (never rejects because
- * of an item) with one result per item, in input order.
- */
-export async function runBulk<I, O>(
-	items: readonly I[],
-	worker: (item: I, index: number) => Promise<O>,
-	options: RunBulkOptions,
-): Promise<Array<BulkResult<O>>> {
-	if (!Array.isArray(items)) throw new TypeError('runBulk: items must be an array');
-	if (typeof worker !== 'function') throw new TypeError('runBulk: worker must be a function');
-	const concurrency = positiveInteger(options?.concurrency, 'concurrency', 1);
-	const { governor, sleep, now, signal } = options;
-	const results: Array<BulkResult<O> | undefined> = new Array(items.length);
-	let next = 0;
-
-	const holdWhilePaused = async (): Promise<void> => {
-		if (!hasStatus(governor) || !sleep || !now) return;
-		for (;;) {
-			if (signal?.aborted) return;
-			const remaining = governor.status().pausedUntil - now();
-			if (!(remaining > 0)) return;
-			try {
-				await sleep(Math.ceil(Math.min(remaining, PAUSE_POLL_MS)));
-			} catch {
-				return; // The governor itself still enforces the pause.
-			}
-		}
-	};
-
-	const lane = async (): Promise<void> => {
-		for (;;) {
-			if (signal?.aborted) return;
-			await holdWhilePaused();
-			if (signal?.aborted || next >= items.length) return;
-			const index = next++;
-			try {
-				results[index] = { ok: true, value: await worker(items[index], index) };
-			} catch (error) {
-				results[index] = { ok: false, error };
-			}
-		}
-	};
-
-	const lanes: Array<Promise<void>> = [];
-	for (let i = 0; i < Math.min(concurrency, items.length); i++) lanes.push(lane());
-	await Promise.all(lanes);
-
-	const out: Array<BulkResult<O>> = new Array(items.length);
-	for (let i = 0; i < items.length; i++) {
-		out[i] = results[i] ?? { ok: false, error: new BulkCancelledError(i) };
-	}
-	return out;
 }

@@ -1,0 +1,255 @@
+/**
+ * A bulk run's wait budget and Stop, on the fake clock: the core client (with a governor and a
+ * RunControl) and runBulk against scripted servers. No real time passes.
+ */
+import {
+	AdaptiveRateGovernor,
+	CancelledError,
+	IntelliPortalClient,
+	NetworkError,
+	RateLimitError,
+	RunControl,
+	runBulk,
+} from '../../shared';
+import type { Transport, TransportRequest, TransportResponse } from '../../shared';
+import { FakeClock } from './fake-clock';
+
+const KEY = 'ik_test_RUNCONTROLkey0123456789';
+const BASE = 'http://127.0.0.1:9/v1';
+
+/** A server on the fake clock: `answer` decides each request's response after `latencyMs`. */
+class ClockServer implements Transport {
+	readonly authenticates = false;
+	readonly started: Array<{ at: number; body: string }> = [];
+	readonly answered: Array<{ at: number; body: string; status: number }> = [];
+
+	constructor(
+		private readonly clock: FakeClock,
+		private readonly answer: (req: TransportRequest) => {
+			status: number;
+			headers?: Record<string, string>;
+		},
+		private readonly latencyMs = 50,
+	) {}
+
+	async request(req: TransportRequest): Promise<TransportResponse> {
+		const body = JSON.stringify(req.body);
+		this.started.push({ at: this.clock.now(), body });
+		const { status, headers = {} } = this.answer(req);
+		await this.clock.sleep(this.latencyMs);
+		this.answered.push({ at: this.clock.now(), body, status });
+		return {
+			status,
+			headers,
+			body:
+				status === 202
+					? {
+							id: `m-${this.answered.length}`,
+							status: 'queued',
+							client_ref: 'c',
+							to: '+15550000000',
+							created_at: '2026-01-01T00:00:00Z',
+						}
+					: { error: { code: status === 429 ? 'rate_limited' : 'x', message: 'no' } },
+		};
+	}
+
+	sleep = (ms: number): Promise<void> => this.clock.sleep(ms);
+	now = (): number => this.clock.now();
+
+	/** Bodies the server received more than once. */
+	duplicates(): string[] {
+		const seen = new Map<string, number>();
+		for (const { body } of this.answered.filter((a) => a.status === 202))
+			seen.set(body, (seen.get(body) ?? 0) + 1);
+		return [...seen].filter(([, n]) => n > 1).map(([b]) => b);
+	}
+}
+
+function message(i: number) {
+	return {
+		client_ref: 'client-1',
+		to: '+15550000000',
+		type: 'text' as const,
+		text: { body: `msg ${i}` },
+	};
+}
+
+function setup(server: ClockServer, clock: FakeClock, run: RunControl, concurrency = 16) {
+	const governor = new AdaptiveRateGovernor({
+		sleep: clock.sleep,
+		now: clock.now,
+		maxConcurrency: concurrency,
+		initialConcurrency: concurrency,
+	});
+	const client = new IntelliPortalClient({
+		apiKey: KEY,
+		baseUrl: BASE,
+		transport: server,
+		governor,
+		run,
+	});
+	return { governor, client };
+}
+
+describe('run-level wait budget', () => {
+	test('against a server that answers every request 429 (Retry-After 30 s), 40 items end within the 10-minute budget with at most about N + budget / Retry-After requests, all reported not sent and retryable', async () => {
+		const clock = new FakeClock();
+		const server = new ClockServer(clock, () => ({
+			status: 429,
+			headers: { 'retry-after': '30' },
+		}));
+		const budgetMs = 600_000;
+		const run = new RunControl({ now: clock.now, waitBudgetMs: budgetMs });
+		const { governor, client } = setup(server, clock, run);
+		const n = 40;
+		const results = await clock.run(
+			runBulk(
+				Array.from({ length: n }, (_, i) => i),
+				(i) => client.sendMessage(message(i)),
+				{ concurrency: 16, governor, run, sleep: clock.sleep, now: clock.now },
+			),
+			100_000_000,
+		);
+		expect(clock.now()).toBeLessThanOrEqual(budgetMs);
+		// Without the budget (today's per-item budget) this was 24 040 requests over 6.7 hours.
+		expect(server.started.length).toBeLessThanOrEqual(n + budgetMs / 30_000 + 16);
+		for (const result of results) {
+			expect(result.ok).toBe(false);
+			const error = (result as { error: unknown }).error as RateLimitError;
+			expect(error).toBeInstanceOf(RateLimitError);
+			expect(error.mayHaveBeenSent).toBe(false);
+			expect(error.retryable).toBe(true);
+		}
+		// Items that never got a request say the budget was spent.
+		const budgetSpent = results.filter(
+			(r) => !r.ok && (r.error as RateLimitError).code === 'wait_budget_spent',
+		);
+		expect(budgetSpent.length).toBeGreaterThan(0);
+	});
+
+	test('a budget of 1 minute against a server that throttles for the first 2 minutes: the run ends at about 1 minute, what was accepted before is kept', async () => {
+		const clock = new FakeClock();
+		let accepted = 0;
+		const server = new ClockServer(clock, () =>
+			clock.now() < 5_000 || clock.now() >= 120_000 || accepted < 3
+				? (accepted++, { status: 202 })
+				: { status: 429, headers: { 'retry-after': '10' } },
+		);
+		const run = new RunControl({ now: clock.now, waitBudgetMs: 60_000 });
+		const { governor, client } = setup(server, clock, run, 4);
+		const results = await clock.run(
+			runBulk(
+				Array.from({ length: 2_000 }, (_, i) => i),
+				(i) => client.sendMessage(message(i)),
+				{ concurrency: 4, governor, run, sleep: clock.sleep, now: clock.now },
+			),
+		);
+		expect(clock.now()).toBeLessThanOrEqual(60_000 + 1_000);
+		const ok = results.filter((r) => r.ok).length;
+		expect(ok).toBe(server.answered.filter((a) => a.status === 202).length);
+		expect(server.duplicates()).toEqual([]);
+		expect(
+			results.slice(ok).every((r) => !r.ok && !(r.error as RateLimitError).mayHaveBeenSent),
+		).toBe(true);
+	});
+});
+
+describe('Stop', () => {
+	test('stopping after 2 s: no request starts after the stop, in-flight sends end as may-have-been-sent unless answered, the rest are not sent, nothing twice', async () => {
+		const clock = new FakeClock();
+		const server = new ClockServer(clock, () => ({ status: 202 }), 200);
+		const run = new RunControl({ now: clock.now });
+		const { governor, client } = setup(server, clock, run, 8);
+		const n = 5_000;
+		const done = runBulk(
+			Array.from({ length: n }, (_, i) => i),
+			(i) => client.sendMessage(message(i)),
+			{ concurrency: 8, governor, run, sleep: clock.sleep, now: clock.now },
+		);
+		await clock.advanceTo(2_050);
+		const stoppedAt = clock.now();
+		const startedBeforeStop = server.started.length;
+		run.stop();
+		const results = await clock.run(done);
+		expect(clock.now()).toBe(stoppedAt); // nothing waited on after Stop
+		expect(server.started.length).toBe(startedBeforeStop);
+		expect(server.started.every((s) => s.at <= stoppedAt)).toBe(true);
+		expect(server.duplicates()).toEqual([]);
+
+		const sent = results.filter((r) => r.ok).length;
+		const inFlight = results.filter((r) => !r.ok && r.error instanceof NetworkError);
+		const notSent = results.filter((r) => !r.ok && r.error instanceof CancelledError);
+		expect(sent + inFlight.length + notSent.length).toBe(n);
+		expect(sent).toBeGreaterThan(0);
+		expect(inFlight.length).toBeGreaterThan(0);
+		expect(inFlight.every((r) => !r.ok && (r.error as NetworkError).mayHaveBeenSent)).toBe(true);
+		expect(notSent.every((r) => !r.ok && !(r.error as CancelledError).mayHaveBeenSent)).toBe(true);
+		// Every started request is either reported sent or may-have-been-sent: none claimed "not sent".
+		expect(sent + inFlight.length).toBe(startedBeforeStop);
+	});
+
+	test('Stop during a 60 s Retry-After pause ends the run at once: the sleeping retries report not sent', async () => {
+		const clock = new FakeClock();
+		const server = new ClockServer(clock, () =>
+			clock.now() < 1_000 ? { status: 202 } : { status: 429, headers: { 'retry-after': '60' } },
+		);
+		const run = new RunControl({ now: clock.now });
+		const { governor, client } = setup(server, clock, run, 4);
+		const done = runBulk(
+			Array.from({ length: 500 }, (_, i) => i),
+			(i) => client.sendMessage(message(i)),
+			{ concurrency: 4, governor, run, sleep: clock.sleep, now: clock.now },
+		);
+		await clock.advanceTo(5_000);
+		const requests = server.started.length;
+		run.stop();
+		const results = await clock.run(done);
+		expect(clock.now()).toBe(5_000);
+		expect(server.started.length).toBe(requests);
+		const failed = results.filter((r) => !r.ok);
+		expect(failed.length).toBeGreaterThan(0);
+		for (const r of failed) {
+			expect((r as { error: CancelledError }).error).toBeInstanceOf(CancelledError);
+		}
+		expect(server.duplicates()).toEqual([]);
+	});
+
+	test('an already aborted host signal: nothing is sent at all', async () => {
+		const clock = new FakeClock();
+		const server = new ClockServer(clock, () => ({ status: 202 }));
+		const run = new RunControl({ now: clock.now, signal: { aborted: true } });
+		const { governor, client } = setup(server, clock, run);
+		const results = await clock.run(
+			runBulk([1, 2, 3], (i) => client.sendMessage(message(i)), {
+				concurrency: 2,
+				governor,
+				run,
+				sleep: clock.sleep,
+				now: clock.now,
+			}),
+		);
+		expect(server.started).toEqual([]);
+		expect(results.every((r) => !r.ok && r.error instanceof CancelledError)).toBe(true);
+	});
+
+	test("the host signal's abort event stops the run (AbortController)", async () => {
+		const clock = new FakeClock();
+		const server = new ClockServer(clock, () => ({ status: 202 }), 100);
+		const controller = new AbortController();
+		const run = new RunControl({ now: clock.now, signal: controller.signal });
+		const { governor, client } = setup(server, clock, run, 2);
+		const done = runBulk(
+			Array.from({ length: 100 }, (_, i) => i),
+			(i) => client.sendMessage(message(i)),
+			{ concurrency: 2, governor, run, sleep: clock.sleep, now: clock.now },
+		);
+		await clock.advanceTo(1_000);
+		controller.abort();
+		const results = await clock.run(done);
+		expect(run.stopped).toBe(true);
+		expect(clock.now()).toBe(1_000);
+		expect(results.filter((r) => r.ok).length).toBeLessThan(100);
+		expect(server.duplicates()).toEqual([]);
+	});
+});
