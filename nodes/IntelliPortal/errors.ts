@@ -30,6 +30,8 @@ const WHAT_TO_DO: Record<string, string> = {
 		'The IntelliPortal API could not be reached or did not answer. Check the network and the credential environment or Base URL.',
 	configuration:
 		'Open the IntelliPortal credential and check the API key prefix, the environment and the Base URL.',
+	cancelled:
+		'The execution was stopped before this message was sent. Nothing was sent for it; run it again to send it.',
 };
 
 function categoryOf(error: IntelliPortalError): string {
@@ -42,6 +44,7 @@ function categoryOf(error: IntelliPortalError): string {
 	if (name === 'ServerError') return 'server';
 	if (name === 'NetworkError') return 'network';
 	if (name === 'ConfigurationError') return 'configuration';
+	if (name === 'CancelledError') return 'cancelled';
 	return 'server';
 }
 

@@ -182,11 +182,9 @@ export function toZapierError(
 		);
 	}
 	if (error instanceof IntelliPortalError) {
-		// An unexpected status: a 4xx was refused; anything else may have been processed.
-		const refused =
-			typeof error.httpStatus === 'number' && error.httpStatus >= 400 && error.httpStatus < 500;
+		// An unexpected status: the core's verdict (error.mayHaveBeenSent), as in the n8n node.
 		return new z.errors.Error(
-			clean(sentence(error.message, refused ? NOT_SENT_NOTICE : MAY_HAVE_BEEN_SENT_NOTICE)),
+			clean(sentence(error.message, sentNotice(error))),
 			error.code,
 			error.httpStatus,
 		);

@@ -1,8 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { AdaptiveRateGovernor, DEFAULT_TIMEOUT_MS, runBulk } from '../../../shared';
-import type { IntelliPortalClient, SendMessageInput, SendTemplateInput } from '../../../shared';
+import { DEFAULT_TIMEOUT_MS, RunControl, runBulk, sharedGovernors } from '../../../shared';
+import type {
+	AbortSignalLike,
+	IntelliPortalClient,
+	ObservableRateGovernor,
+	SendMessageInput,
+	SendTemplateInput,
+} from '../../../shared';
 import { MAX_CONCURRENCY, MAX_TIMEOUT_MS } from './message/sendFields';
+import { DEFAULT_WAIT_BUDGET_MINUTES } from '../v2/properties';
+
+/** Longest wait budget accepted: one day. */
+const MAX_WAIT_BUDGET_MINUTES = 24 * 60;
 import { own, parameterError, readCollection, readParameter, toNumber } from '../fields';
 import { errorItemJson, toNodeError } from '../errors';
 import { getIntelliPortalClient } from '../transport/client';
@@ -85,6 +95,34 @@ async function sendOne(
 }
 
 /**
+ * The execution's cancel signal where the host offers one (n8n-workflow 1.x late and 2.x:
+ * getExecutionCancelSignal), else undefined. Applies to every node version: without a Stop it
+ * changes nothing.
+ */
+function cancelSignalOf(ctx: IExecuteFunctions): AbortSignalLike | undefined {
+	const read = (ctx as Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>)
+		.getExecutionCancelSignal;
+	if (typeof read !== 'function') return undefined;
+	try {
+		return read.call(ctx) ?? undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Also subscribes to onExecutionCancellation where it exists (hosts with a handler, no signal). */
+function listenForCancellation(ctx: IExecuteFunctions, run: RunControl): void {
+	const subscribe = (ctx as Partial<Pick<IExecuteFunctions, 'onExecutionCancellation'>>)
+		.onExecutionCancellation;
+	if (typeof subscribe !== 'function') return;
+	try {
+		subscribe.call(ctx, () => run.stop());
+	} catch {
+		// An older host without it: the signal (if any) is all we have.
+	}
+}
+
+/**
  * Enough in flight to reach a 200 req/s limit at ~80 ms round trips; the adaptive governor backs
  * off on the first 429, so a higher ceiling costs nothing against a stricter limit.
  */
@@ -95,9 +133,22 @@ function readSendOptions(ctx: IExecuteFunctions): {
 	concurrency: number;
 	maxRequestsPerSecond: number;
 	timeoutMs: number;
+	waitBudgetMs: number | undefined;
 } {
 	const options = readCollection(ctx, 'options', 0);
+	// Version 1 has no wait budget (its saved workflows keep waiting per item as before).
+	const version = ctx.getNode().typeVersion;
+	const waitBudgetMs =
+		version >= 2
+			? toNumber(ctx, 'waitBudgetMinutes', 0, own(options, 'waitBudgetMinutes'), {
+					fallback: DEFAULT_WAIT_BUDGET_MINUTES,
+					min: 0,
+					max: MAX_WAIT_BUDGET_MINUTES,
+					whole: false,
+				}) * 60_000
+			: undefined;
 	return {
+		waitBudgetMs,
 		concurrency: toNumber(ctx, 'concurrency', 0, own(options, 'concurrency'), {
 			fallback: DEFAULT_CONCURRENCY,
 			min: 1,
@@ -146,23 +197,35 @@ export async function sendMessages(
 			pairedItem: { item: i },
 		}));
 	}
-	const { concurrency, maxRequestsPerSecond, timeoutMs } = options;
+	const { concurrency, maxRequestsPerSecond, timeoutMs, waitBudgetMs } = options;
 
 	const transport = new N8nTransport(this);
 	const clock = {
 		sleep: async (ms: number) => await transport.sleep(ms),
 		now: () => transport.now(),
 	};
-	const governor = new AdaptiveRateGovernor({
-		...clock,
-		maxConcurrency: concurrency,
-		initialConcurrency: concurrency,
-		maxRequestsPerSecond: maxRequestsPerSecond > 0 ? maxRequestsPerSecond : undefined,
-	});
-	const setup = await getIntelliPortalClient.call(this, { governor, transport, timeoutMs }).then(
-		(value) => ({ ok: true as const, ...value }),
-		(error: unknown) => ({ ok: false as const, error }),
-	);
+	const run = new RunControl({ now: clock.now, waitBudgetMs, signal: cancelSignalOf(this) });
+	listenForCancellation(this, run);
+	let governor: ObservableRateGovernor | undefined;
+	const governorFor = (account: { baseUrl: string; apiKey: string }) => {
+		// Runs of the same account (credential + server) in this process share one governor.
+		governor = sharedGovernors.governorFor(
+			{ ...account, settings: `c=${concurrency};r=${maxRequestsPerSecond}` },
+			{
+				...clock,
+				maxConcurrency: concurrency,
+				initialConcurrency: concurrency,
+				maxRequestsPerSecond: maxRequestsPerSecond > 0 ? maxRequestsPerSecond : undefined,
+			},
+		);
+		return governor;
+	};
+	const setup = await getIntelliPortalClient
+		.call(this, { governorFor, run, transport, timeoutMs })
+		.then(
+			(value) => ({ ok: true as const, ...value }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
 	if (!setup.ok) {
 		if (!continueOnFail) throw toNodeError(this.getNode(), setup.error, 0, '');
 		return Array.from({ length: itemCount }, (_, i) => ({
@@ -182,7 +245,7 @@ export async function sendMessages(
 				if (!continueOnFail) stop.aborted = true;
 				return Promise.reject(error);
 			}),
-		{ concurrency, governor, signal: stop, ...clock },
+		{ concurrency, governor, signal: stop, run, ...clock },
 	);
 
 	const output: INodeExecutionData[] = [];

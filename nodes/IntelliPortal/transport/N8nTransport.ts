@@ -9,7 +9,7 @@ import type {
 	ILoadOptionsFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { TransportFailure, failurePhaseForCode, normaliseHeaders } from '../../../shared';
 import type { Transport, TransportRequest, TransportResponse } from '../../../shared';
@@ -54,6 +54,20 @@ export function isWireFailure(error: unknown): boolean {
 	);
 }
 
+/** n8n's own error classes for a refusal it raised itself, not one from the HTTP layer. */
+const N8N_OWN_ERRORS = new Set(['NodeOperationError', 'OperationalError', 'ApplicationError']);
+
+/**
+ * n8n's own "could not prepare the request" error: a NodeOperationError whose causes are all
+ * n8n's own errors (no HTTP error, no abort under it).
+ */
+function isPreparationError(error: unknown): boolean {
+	return (
+		error instanceof NodeOperationError &&
+		causes(error).every((entry) => N8N_OWN_ERRORS.has(entry.constructor?.name ?? ''))
+	);
+}
+
 function innermostMessage(error: unknown): string {
 	const chain = causes(error);
 	for (let index = chain.length - 1; index >= 0; index--) {
@@ -95,11 +109,13 @@ function describeFailure(
  * included).
  */
 export function toTransportFailure(error: unknown, timeoutMs: number): TransportFailure {
-	if (!isWireFailure(error)) {
-		// n8n failed before sending (no credential selected, credential expression error):
-		// nothing left this machine, so report it as such with n8n's own explanation.
+	if (!isWireFailure(error) && isPreparationError(error)) {
+		// n8n refused before sending (no credential selected, credential expression error): its
+		// own NodeOperationError with no HTTP error under it; nothing left this machine.
 		return new TransportFailure(innermostMessage(error), { phase: 'connect' });
 	}
+	// Anything else may have happened after the request left (an abort, an unknown failure):
+	// the core's one verdict applies, only a code that proves "never sent" makes it 'connect'.
 	const code = findErrorCode(error);
 	const phase = phaseForCode(code);
 	return new TransportFailure(describeFailure(phase, code, timeoutMs), { phase, code });
@@ -144,7 +160,24 @@ export class N8nTransport implements Transport {
 		};
 	}
 
+	/**
+	 * Reads the credential before the first request, so that n8n failing to provide it (none
+	 * selected, not found, an expression error) is provably a failure before sending, told apart
+	 * from any failure of the HTTP helper (which is never assumed to be "not sent").
+	 */
+	private async readCredentialsOnce(): Promise<void> {
+		const outcome = await this.context.getCredentials(CREDENTIAL_TYPE).then(
+			(data: ICredentialDataDecryptedObject) => ({ data }),
+			(error: unknown) => ({
+				failure: new TransportFailure(innermostMessage(error), { phase: 'connect' }),
+			}),
+		);
+		if ('failure' in outcome) throw outcome.failure;
+		this.reuseCredentials(outcome.data);
+	}
+
 	async request(req: TransportRequest): Promise<TransportResponse> {
+		if (!this.credentials) await this.readCredentialsOnce();
 		const options: IHttpRequestOptions = {
 			method: req.method as IHttpRequestMethods,
 			url: req.url,

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { ENVIRONMENTS, IntelliPortalClient } from '../../../shared';
-import type { Environment, RateGovernor } from '../../../shared';
+import { ENVIRONMENTS, IntelliPortalClient, resolveEnvironment } from '../../../shared';
+import type { Environment, RateGovernor, RunControl } from '../../../shared';
 import { CREDENTIAL_TYPE, N8nTransport } from './N8nTransport';
 import type { N8nHttpContext } from './N8nTransport';
 
@@ -32,17 +32,36 @@ export async function readCredentials(this: N8nHttpContext): Promise<IntelliPort
  */
 export async function getIntelliPortalClient(
 	this: N8nHttpContext,
-	options: { governor?: RateGovernor; transport?: N8nTransport; timeoutMs?: number } = {},
+	options: {
+		governor?: RateGovernor;
+		/** The account's governor (shared pacing), from the resolved server and the key. */
+		governorFor?: (account: { baseUrl: string; apiKey: string }) => RateGovernor;
+		run?: RunControl;
+		transport?: N8nTransport;
+		timeoutMs?: number;
+	} = {},
 ): Promise<{ client: IntelliPortalClient; apiKey: string }> {
 	const credentials = await readCredentials.call(this);
 	const transport = options.transport ?? new N8nTransport(this);
 	transport.reuseCredentials(credentials.decrypted);
-	const client = new IntelliPortalClient({
+	const settings = {
 		apiKey: credentials.apiKey,
 		environment: credentials.environment,
 		baseUrl: credentials.baseUrl,
+	};
+	const governor =
+		options.governor ??
+		(options.governorFor
+			? options.governorFor({
+					baseUrl: resolveEnvironment(settings).baseUrl,
+					apiKey: credentials.apiKey,
+				})
+			: undefined);
+	const client = new IntelliPortalClient({
+		...settings,
 		transport,
-		governor: options.governor,
+		governor,
+		run: options.run,
 		timeoutMs: options.timeoutMs,
 	});
 	return { client, apiKey: credentials.apiKey };
