@@ -229,7 +229,7 @@ describe('webhook()', () => {
 		expect(response.body).toMatchObject({ error: expect.anything() });
 	});
 
-	it('receives a real delivery from the emulator after activation', async () => {
+	it('turns a real emulator delivery to the configured URL into one item (URL set directly, not by activation)', async () => {
 		// A loopback receiver standing in for n8n's webhook endpoint: it hands the request to the
 		// trigger's webhook() and answers what n8n would answer.
 		const node = env.triggerNode({ events: ['client.onboarded'] });

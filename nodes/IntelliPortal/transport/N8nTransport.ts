@@ -98,7 +98,10 @@ function describeFailure(
 	const suffix = code ? ` (${code})` : '';
 	if (phase === 'connect') return `Could not connect to the IntelliPortal API${suffix}`;
 	if (phase === 'timeout') {
-		return `The IntelliPortal API did not answer within ${Math.round(timeoutMs / 1000)} s${suffix}`;
+		// under a second in ms: a 300 ms timeout read "within 0 s"
+		const limit =
+			timeoutMs < 1000 ? `${timeoutMs} ms` : `${Number((timeoutMs / 1000).toFixed(1))} s`;
+		return `The IntelliPortal API did not answer within ${limit}${suffix}`;
 	}
 	return `The connection to the IntelliPortal API broke before a response arrived${suffix}`;
 }
