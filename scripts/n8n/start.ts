@@ -241,6 +241,19 @@ export class N8nHttpError extends Error {
 
 const sleep = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
 
+/**
+ * An answer a busy n8n gives for a while and then stops giving: 502/503/504 (e.g. 503 "Database
+ * is not ready!" while a large execution is being saved), 429, a request that timed out or a
+ * connection that broke. Pollers wait these out (within their own deadline) instead of failing.
+ */
+export function isTransientN8nFailure(error: unknown): boolean {
+	if (error instanceof N8nHttpError) return [429, 502, 503, 504].includes(error.status);
+	const name = (error as { name?: unknown } | null)?.name;
+	if (name === 'TimeoutError' || name === 'AbortError') return true;
+	// fetch's network failures: TypeError('fetch failed') with a socket error as its cause.
+	return error instanceof TypeError && /fetch failed/i.test(error.message);
+}
+
 /** A running n8n. */
 export class N8nInstance {
 	readonly url: string;
@@ -515,13 +528,35 @@ export class N8nInstance {
 				);
 				if (!['new', 'running', 'waiting'].includes(execution.status)) return execution;
 			} catch (error) {
-				if (!(error instanceof N8nHttpError) || error.status !== 404) throw error;
+				const notYet = error instanceof N8nHttpError && error.status === 404;
+				if (!notYet && !isTransientN8nFailure(error)) throw error;
 			}
 			if (Date.now() > deadline) {
 				throw new Error(`execution ${id} did not finish within ${timeoutMs} ms`);
 			}
 			await sleep(200);
 		}
+	}
+
+	/**
+	 * Starts a saved workflow manually without waiting for it (see runManually); returns the
+	 * execution id.
+	 */
+	async startManually(workflowId: string, triggerName: string): Promise<string> {
+		const started = await this.request<{ executionId?: string }>(
+			'POST',
+			`/rest/workflows/${workflowId}/run`,
+			{ body: { triggerToStartFrom: { name: triggerName } } },
+		);
+		if (!started?.executionId) {
+			throw new Error(`n8n did not start an execution: ${JSON.stringify(started)}`);
+		}
+		return started.executionId;
+	}
+
+	/** Presses Stop on a running execution, as the editor does (internal REST). */
+	async stopExecution(id: string): Promise<void> {
+		await this.request('POST', `/rest/executions/${id}/stop`);
 	}
 
 	/** Executions of a workflow, newest first (public API, with data). */
@@ -541,10 +576,14 @@ export class N8nInstance {
 	): Promise<Execution[]> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const executions = (await this.listExecutions(workflowId, 100)).filter(
+			const listed = await this.listExecutions(workflowId, 100).catch((error: unknown) => {
+				if (isTransientN8nFailure(error)) return undefined;
+				throw error;
+			});
+			const executions = (listed ?? []).filter(
 				(e) => !['new', 'running', 'waiting'].includes(e.status),
 			);
-			if (predicate(executions)) return executions;
+			if (listed && predicate(executions)) return executions;
 			if (Date.now() > deadline) {
 				throw new Error(
 					`workflow ${workflowId}: expected executions did not appear within ${timeoutMs} ms (have ${executions.length})`,
