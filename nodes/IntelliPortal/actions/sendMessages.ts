@@ -8,8 +8,7 @@ import type {
 	SendMessageInput,
 	SendTemplateInput,
 } from '../../../shared';
-import { MAX_CONCURRENCY, MAX_TIMEOUT_MS } from './message/sendFields';
-import { DEFAULT_WAIT_BUDGET_MINUTES } from '../v2/properties';
+import { DEFAULT_WAIT_BUDGET_MINUTES, MAX_CONCURRENCY, MAX_TIMEOUT_MS } from './message/sendFields';
 
 /** Longest wait budget accepted: one day. */
 const MAX_WAIT_BUDGET_MINUTES = 24 * 60;

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { waitBudgetOption } from '../actions/message/sendFields';
 import { properties as v1 } from '../v1/properties';
 
 /**
@@ -10,20 +11,6 @@ import { properties as v1 } from '../v1/properties';
  * added to this list. Never edit version 1's list or the modules' shared descriptions to change
  * version 2.
  */
-
-/** Version 2's default for the run's wait budget (version 1 has no budget). */
-export const DEFAULT_WAIT_BUDGET_MINUTES = 10;
-
-/** The sends' Options with version 2's Wait Budget added. */
-const waitBudgetOption: INodeProperties = {
-	displayName: 'Wait Budget (Minutes)',
-	name: 'waitBudgetMinutes',
-	type: 'number',
-	default: DEFAULT_WAIT_BUDGET_MINUTES,
-	typeOptions: { minValue: 0, numberPrecision: 1 },
-	description:
-		'Longest time the whole run may keep waiting on IntelliPortal rate limits. Messages not sent by then are reported as not sent (rate-limited, safe to send again later) instead of waiting on.',
-};
 
 export const properties: INodeProperties[] = v1.map((property) =>
 	property.name === 'options' && property.type === 'collection'

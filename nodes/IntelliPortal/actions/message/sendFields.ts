@@ -101,3 +101,17 @@ export const sendOptionsFields: INodeProperties[] = [
 		],
 	},
 ];
+
+/** Version 2's default for the run's wait budget (version 1 has no budget). */
+export const DEFAULT_WAIT_BUDGET_MINUTES = 10;
+
+/** The sends' run-level Wait Budget: version 2 adds it to Options (v2/properties.ts). */
+export const waitBudgetOption: INodeProperties = {
+	displayName: 'Wait Budget (Minutes)',
+	name: 'waitBudgetMinutes',
+	type: 'number',
+	default: DEFAULT_WAIT_BUDGET_MINUTES,
+	typeOptions: { minValue: 0, numberPrecision: 1 },
+	description:
+		'Longest time the whole run may keep waiting on IntelliPortal rate limits. Messages not sent by then are reported as not sent (rate-limited, safe to send again later) instead of waiting on.',
+};
