@@ -3,7 +3,8 @@
  *
  *   --n 10000 --rate 200 --latency 25 --concurrency 16   (defaults)
  *   --quick                  CI-sized run (n = 600)
- *   --case send|memory|all   default send
+ *   --case send|memory|all|scale   default send; scale (n8n mode): our node at each N of
+ *                            --scale-ns (default 10000,100000) in one n8n, time vs floor and n8n RSS
  *   --cases ours,naive,batched,sequential,ceiling   subset of the send cases (ceiling: n8n mode only)
  *   --sequential-n 2000      a smaller N for the sequential row (compared with its own floor)
  *   --mode core|n8n          core (default): the senders run in this Node process; n8n: inside a real n8n
@@ -28,6 +29,8 @@ import type { CaseParams, SendCaseResult } from './judge';
 import { httpNodeCase, oursNodeCase, startN8nBench } from './n8n-mode';
 import type { N8nBench, N8nSendCase } from './n8n-mode';
 import { N8N_VERSION } from '../scripts/n8n/start';
+import { withRssSampling } from './n8n-rss';
+import type { RssSample } from './n8n-rss';
 
 function machine(): Record<string, string | number> {
 	let nproc = cpus().length;
@@ -117,6 +120,61 @@ function memoryTable(m: MemoryResult): string {
 	return rows.join('\n');
 }
 
+interface ScaleRow {
+	n: number;
+	floorMs: number;
+	result: SendCaseResult;
+	rss: RssSample;
+}
+
+/** Our node at its defaults, one campaign per N, in one regular-mode n8n; n8n's RSS sampled. */
+async function runScale(
+	emulator: EmulatorProcess,
+	ns: number[],
+	rate: number,
+	latency: number,
+	concurrency: number,
+): Promise<ScaleRow[]> {
+	const rows: ScaleRow[] = [];
+	const bench = await startN8nBench(emulator.baseUrl);
+	try {
+		const ours = oursNodeCase(
+			'ours',
+			'IntelliPortal node, defaults (Concurrency 16, adaptive pacing)',
+		);
+		for (const n of ns) {
+			const floor = floorOf(n, rate, latency, concurrency);
+			const { result, rss } = await withRssSampling(bench.n8n.pid, async () =>
+				runN8nCase(emulator, bench, ours, { n, rate, latency }, floor),
+			);
+			rows.push({ n, floorMs: Math.round(floor), result, rss });
+			process.stderr.write(
+				`  N=${n}: ${(result.wallMs / 1000).toFixed(1)} s = ${result.ratioToFloor.toFixed(3)} x floor, n8n RSS ${(rss.beforeBytes / 2 ** 20).toFixed(0)} -> peak ${(rss.peakBytes / 2 ** 20).toFixed(0)} MB\n`,
+			);
+		}
+	} finally {
+		await bench.stop();
+	}
+	return rows;
+}
+
+function scaleTable(rows: ScaleRow[], rate: number, latency: number): string {
+	const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+	const out = [
+		`One campaign per N in one regular-mode n8n ${N8N_VERSION} (our node at its defaults), emulator ${rate} req/s, ${latency} ms. RSS: the n8n main process (VmRSS), before the run and its peak during it.`,
+		'',
+		'| N | Sending node time | Whole execution | Floor | × floor | Delivered once | Lost | Duplicated | 429s | n8n RSS before | n8n RSS peak | Peak growth | Growth per 1 000 items |',
+		'|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+	];
+	for (const { n, floorMs, result: r, rss } of rows) {
+		const growth = rss.peakBytes - rss.beforeBytes;
+		out.push(
+			`| ${n} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.executionMs !== undefined ? `${(r.executionMs / 1000).toFixed(1)} s` : ''} | ${(floorMs / 1000).toFixed(1)} s | ${r.ratioToFloor.toFixed(3)} | ${r.deliveredOnce} / ${n} | ${r.failed} | ${r.duplicated} | ${r.http429} | ${mb(rss.beforeBytes)} | ${mb(rss.peakBytes)} | ${mb(growth)} | ${(((growth / n) * 1000) / 2 ** 20).toFixed(2)} MB |`,
+		);
+	}
+	return out.join('\n');
+}
+
 async function main(): Promise<void> {
 	const { values } = parseArgs({
 		options: {
@@ -130,6 +188,7 @@ async function main(): Promise<void> {
 			cases: { type: 'string', default: 'ours,naive,batched,sequential,ceiling' },
 			mode: { type: 'string', default: 'core' },
 			clients: { type: 'string', default: '100000' },
+			'scale-ns': { type: 'string', default: '10000,100000' },
 			out: { type: 'string', default: join(__dirname, 'results') },
 		},
 		strict: true,
@@ -148,8 +207,8 @@ async function main(): Promise<void> {
 	const concurrency = concurrencyGiven ? num('concurrency', values.concurrency, 1) : 16;
 	const clients = num('clients', values.clients, 1);
 	const which = values.case ?? 'send';
-	if (!['send', 'memory', 'all'].includes(which))
-		throw new Error(`--case must be send, memory or all`);
+	if (!['send', 'memory', 'all', 'scale'].includes(which))
+		throw new Error(`--case must be send, memory, all or scale`);
 	const mode = values.mode ?? 'core';
 	if (mode !== 'core' && mode !== 'n8n') throw new Error(`--mode must be core or n8n`);
 	const sequentialN =
@@ -274,6 +333,13 @@ async function main(): Promise<void> {
 				...achievableNote,
 			);
 		}
+		if (which === 'scale') {
+			const ns = (values['scale-ns'] ?? '').split(',').map((raw) => num('scale-ns', raw.trim(), 1));
+			process.stderr.write(`bench scale: N = ${ns.join(', ')} in one n8n (rate ${rate}/s)\n`);
+			const scale = await runScale(emulator, ns, rate, latency, concurrency);
+			report.scale = scale;
+			printed.push(scaleTable(scale, rate, latency));
+		}
 		if (which === 'memory' || which === 'all') {
 			process.stderr.write(`bench memory: seeding ${clients} clients ...\n`);
 			await emulator.reset();
@@ -293,7 +359,8 @@ async function main(): Promise<void> {
 	mkdirSync(outDir, { recursive: true });
 	const stamp = String(report.timestamp).replace(/[:.]/g, '-');
 	report.markdown = printed.join('\n');
-	const prefix = which === 'memory' ? 'memory-' : mode === 'n8n' ? 'n8n-' : '';
+	const prefix =
+		which === 'memory' ? 'memory-' : which === 'scale' ? 'scale-' : mode === 'n8n' ? 'n8n-' : '';
 	const file = join(outDir, `${prefix}${stamp}.json`);
 	writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
 	writeFileSync(join(outDir, `${prefix}latest.json`), `${JSON.stringify(report, null, '\t')}\n`);
