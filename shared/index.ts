@@ -67,9 +67,13 @@ export {
 	planWebhookDeactivation,
 	removeSecret,
 	tryParseWebhookEvent,
+	verifyDelivery,
 	verifySecret,
+	webhookConfigForDisplay,
 } from './webhooks';
 export type {
+	DeliveryVerdict,
+	WebhookConfigView,
 	WebhookActivationPlan,
 	WebhookDeactivationPlan,
 	WebhookParseResult,

@@ -356,3 +356,38 @@ export function verifySecret(
 	}
 	return typeof value === 'string' && constantTimeEqual(value, secret);
 }
+
+/**
+ * The verdict on a delivery's secret, one rule for every host, failing closed: a delivery is
+ * accepted only when a secret is stored AND the delivery carries it. `no_secret_stored` (the
+ * registration predates the secret, or the host lost its stored data) is refused like a wrong
+ * secret; hosts tell their user to register again (n8n: deactivate and activate the workflow;
+ * Zapier: turn the Zap off and on).
+ */
+export type DeliveryVerdict = 'verified' | 'no_secret_stored' | 'wrong_secret';
+
+export function verifyDelivery(
+	carriers: ReadonlyArray<string | Record<string, unknown> | undefined>,
+	storedSecret: unknown,
+): DeliveryVerdict {
+	if (typeof storedSecret !== 'string' || storedSecret === '') return 'no_secret_stored';
+	return carriers.some((carrier) => verifySecret(carrier, storedSecret))
+		? 'verified'
+		: 'wrong_secret';
+}
+
+/**
+ * What a host may show of a webhook configuration: the URL without its delivery secret, and
+ * whether one is set. The secret is a credential of the receiver (anyone holding it can start
+ * the workflow or Zap), so it never goes into node output or Zap data.
+ */
+export interface WebhookConfigView {
+	url: string | null;
+	events: string[];
+	secretSet: boolean;
+}
+
+export function webhookConfigForDisplay(config: WebhookConfig): WebhookConfigView {
+	const url = config.url === null ? null : removeSecret(config.url);
+	return { url, events: [...config.events], secretSet: url !== config.url };
+}

@@ -17,9 +17,9 @@ import {
 	planWebhookActivation,
 	planWebhookDeactivation,
 	tryParseWebhookEvent,
-	verifySecret,
+	verifyDelivery,
 } from '../../shared';
-import type { WebhookConfig } from '../../shared';
+import type { DeliveryVerdict, WebhookConfig } from '../../shared';
 import { toNodeError } from '../IntelliPortal/errors';
 import { getIntelliPortalClient } from '../IntelliPortal/transport/client';
 import { webhookEventOptions } from '../IntelliPortal/webhookEvents';
@@ -40,6 +40,33 @@ function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
 
 function staticDataOf(ctx: IHookFunctions): TriggerStaticData {
 	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
+}
+
+/**
+ * 401 and nothing starts. Without a stored secret (a registration older than the option, or lost
+ * static data) every delivery would have to be trusted blindly, so those are refused too, and the
+ * n8n log and the answer to IntelliPortal (shown in its delivery log) say how to mend it.
+ */
+function refuseDelivery(
+	ctx: IWebhookFunctions,
+	verdict: Exclude<DeliveryVerdict, 'verified'>,
+): IWebhookResponseData {
+	const error =
+		verdict === 'no_secret_stored'
+			? {
+					code: 'no_secret_stored',
+					message:
+						'This receiver has no delivery secret registered and refuses every delivery until its owner registers it again.',
+				}
+			: { code: 'invalid_secret', message: 'Unknown sender' };
+	if (verdict === 'no_secret_stored') {
+		const workflow = ctx.getWorkflow();
+		ctx.logger.warn(
+			`IntelliPortal Trigger (workflow "${workflow.name ?? workflow.id}"): no delivery secret is stored, so deliveries cannot be verified and are refused with 401. Deactivate the workflow and activate it again to register a new secret.`,
+		);
+	}
+	ctx.getResponseObject().status(401).json({ error });
+	return { noWebhookResponse: true };
 }
 
 function verifiesSecret(ctx: IHookFunctions | IWebhookFunctions): boolean {
@@ -215,17 +242,10 @@ export class IntelliPortalTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const { secret } = this.getWorkflowStaticData('node') as TriggerStaticData;
-		// No stored secret (e.g. a registration made before the option existed): nothing to verify.
-		if (
-			verifiesSecret(this) &&
-			secret &&
-			!verifySecret(this.getQueryData() as IDataObject, secret)
-		) {
-			this.getResponseObject()
-				.status(401)
-				.json({ error: { code: 'invalid_secret', message: 'Unknown sender' } });
-			return { noWebhookResponse: true };
+		if (verifiesSecret(this)) {
+			const { secret } = this.getWorkflowStaticData('node') as TriggerStaticData;
+			const verdict = verifyDelivery([this.getQueryData() as IDataObject], secret);
+			if (verdict !== 'verified') return refuseDelivery(this, verdict);
 		}
 		const request = this.getRequestObject();
 		const parsed = tryParseWebhookEvent(

@@ -292,12 +292,41 @@ describe('Webhook', () => {
 		expect(read.items![0].json).toEqual({
 			url: 'https://hooks.example.com/ip',
 			events: ['message.delivered', 'message.failed'],
+			secretSet: false,
 		});
 		expect(contractRequests(env.emulator).map((r) => `${r.method} ${r.path}`)).toEqual([
 			'PUT /v1/webhooks',
 			'GET /v1/webhooks',
 		]);
 	});
+
+	it.each([1, 2])(
+		'v%i: Get and Update Configuration show that a delivery secret is set, never its value',
+		async (typeVersion) => {
+			const secret = 'c0ffee'.repeat(8);
+			const url = `https://n8n.example.com/webhook/abc/webhook?ip_secret=${secret}`;
+			const update = env.actionNode({
+				resource: 'webhook',
+				operation: 'update',
+				url,
+				events: ['message.read'],
+			});
+			update.typeVersion = typeVersion;
+			const updated = await env.harness.runNode(update, [{}]);
+			const get = env.actionNode({ resource: 'webhook', operation: 'get' });
+			get.typeVersion = typeVersion;
+			const read = await env.harness.runNode(get, [{}]);
+			for (const output of [updated.items![0].json, read.items![0].json]) {
+				expect(output).toEqual({
+					url: 'https://n8n.example.com/webhook/abc/webhook',
+					events: ['message.read'],
+					secretSet: true,
+				});
+				expect(JSON.stringify(output)).not.toContain(secret);
+			}
+			expect(env.emulator.admin.webhookConfig().url).toBe(url);
+		},
+	);
 });
 
 describe('errors', () => {

@@ -1144,7 +1144,8 @@ describe('Webhook → Get Configuration', () => {
 							{ continueOnFail },
 						);
 						expect(items).toHaveLength(count);
-						for (const item of items!) expect(item.json).toEqual({ url: null, events: [] });
+						for (const item of items!)
+							expect(item.json).toEqual({ url: null, events: [], secretSet: false });
 					},
 				),
 				params('webhookGet'),

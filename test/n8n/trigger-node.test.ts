@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 
 import { appendSecret } from '../../shared';
 import { startEnv } from './helpers';
@@ -162,6 +162,25 @@ describe('delivery secret', () => {
 		expect(real.result.workflowData![0][0].json).toMatchObject(delivered);
 	});
 
+	it('fails closed: with Verify Delivery Secret on and no stored secret, every delivery gets 401 and starts nothing, and the log says to deactivate and activate', async () => {
+		const node = env.triggerNode({ events: ['*'] });
+		const warnings: string[] = [];
+		const lost = await env.harness.runWebhook(
+			node,
+			{ body: delivered, query: { ip_secret: 'anything' } },
+			{},
+			{ warn: (message: string) => warnings.push(message) },
+		);
+		expect(lost.result.workflowData).toBeUndefined();
+		expect(lost.result.noWebhookResponse).toBe(true);
+		expect(lost.response.statusCode).toBe(401);
+		expect(lost.response.body).toMatchObject({ error: { code: 'no_secret_stored' } });
+		expect(warnings.join('\n')).toMatch(/Deactivate the workflow and activate it again/);
+		const bare = await env.harness.runWebhook(node, { body: delivered }, {});
+		expect(bare.response.statusCode).toBe(401);
+		expect(bare.result.workflowData).toBeUndefined();
+	});
+
 	it('each activation gets a new secret; with the option off the plain URL is registered', async () => {
 		const node = env.triggerNode({ events: ['*'] });
 		const first: IDataObject = {};
@@ -180,6 +199,15 @@ describe('delivery secret', () => {
 });
 
 describe('webhook()', () => {
+	// Deliveries carrying the secret the activation stored, as IntelliPortal sends them.
+	const SECRET = 'a'.repeat(48);
+	const deliver = (node: INode, request: Parameters<typeof env.harness.runWebhook>[1]) =>
+		env.harness.runWebhook(
+			node,
+			{ ...request, query: { ip_secret: SECRET } },
+			{ [`node:${node.name}`]: { secret: SECRET } },
+		);
+
 	const event = {
 		id: 'evt_1',
 		type: 'message.delivered',
@@ -195,7 +223,7 @@ describe('webhook()', () => {
 
 	it('emits one item for a selected event', async () => {
 		const node = env.triggerNode({ events: ['message.delivered'] });
-		const { result, response } = await env.harness.runWebhook(node, { body: event });
+		const { result, response } = await deliver(node, { body: event });
 		expect(result.workflowData).toHaveLength(1);
 		expect(result.workflowData![0]).toHaveLength(1);
 		expect(result.workflowData![0][0].json).toMatchObject(event);
@@ -204,7 +232,7 @@ describe('webhook()', () => {
 
 	it('answers 200 without starting the workflow for an event that is not selected', async () => {
 		const node = env.triggerNode({ events: ['message.failed'] });
-		const { result, response } = await env.harness.runWebhook(node, { body: event });
+		const { result, response } = await deliver(node, { body: event });
 		expect(result.workflowData).toBeUndefined();
 		expect(result.webhookResponse).toBeDefined();
 		expect(result.noWebhookResponse).toBeFalsy();
@@ -222,7 +250,7 @@ describe('webhook()', () => {
 		],
 	])('answers 400 and does not start the workflow for %s', async (_label, request) => {
 		const node = env.triggerNode({ events: ['*'] });
-		const { result, response } = await env.harness.runWebhook(node, request);
+		const { result, response } = await deliver(node, request);
 		expect(result.workflowData).toBeUndefined();
 		expect(result.noWebhookResponse).toBe(true);
 		expect(response.statusCode).toBe(400);
@@ -239,8 +267,7 @@ describe('webhook()', () => {
 			req.on('data', (chunk: Buffer) => chunks.push(chunk));
 			req.on('end', () => {
 				const raw = Buffer.concat(chunks).toString('utf8');
-				env.harness
-					.runWebhook(node, { body: JSON.parse(raw), rawBody: raw })
+				deliver(node, { body: JSON.parse(raw), rawBody: raw })
 					.then(({ result, response }) => {
 						for (const item of result.workflowData?.[0] ?? []) received.push(item.json);
 						res.writeHead(result.noWebhookResponse ? response.statusCode : 200);

@@ -206,11 +206,19 @@ describe('perform / performList', () => {
 		expect(result[0].id).toBe((delivered.body as Record<string, unknown>).id);
 	});
 
+	// A delivery carrying its subscription's secret, as IntelliPortal sends it.
+	const SECRET = 'b'.repeat(48);
+	const signed = {
+		subscribeData: { secret: SECRET } as never,
+		rawRequest: { method: 'POST' as const, querystring: `ip_secret=${SECRET}` },
+	};
+
 	it('returns [] for an event type this Zap did not select', async () => {
 		const event = emu.admin.emitEvent('client.onboarded', { client: { id: 'cl_x' } });
 		const result = await tester(hook.perform, {
 			authData: authData(emu),
 			inputData: { events: ['message.failed'] },
+			...signed,
 			cleanedRequest: event,
 		});
 		expect(result).toEqual([]);
@@ -221,6 +229,7 @@ describe('perform / performList', () => {
 			tester(hook.perform, {
 				authData: authData(emu),
 				inputData: {},
+				...signed,
 				cleanedRequest: { hello: 'world' },
 			}),
 		);
@@ -240,6 +249,7 @@ describe('perform / performList', () => {
 			const parsed = (await tester(hook.perform, {
 				authData: authData(emu),
 				inputData: {},
+				...signed,
 				cleanedRequest: sample,
 			})) as unknown[];
 			expect(parsed).toHaveLength(1);
@@ -364,19 +374,25 @@ describe('shared secret in the registered URL', () => {
 		expect(everythingAbout(error)).not.toContain(API_KEY);
 	});
 
-	it('subscriptions made before the secret existed (no secret stored) keep triggering', async () => {
+	it('fails closed: a subscription with no secret stored accepts no delivery and tells the user to turn the Zap off and on', async () => {
 		const { subscription, delivery } = await subscribeAndDeliver();
 		const legacy: Record<string, unknown> = { ...subscription, target_url: receiver.url };
 		delete legacy.secret;
-		const items = await deliver(legacy, { cleanedRequest: delivery.body });
-		expect(items).toHaveLength(1);
+		const error = await rejection(
+			deliver(legacy, { cleanedRequest: delivery.body, querystring: queryOf(delivery.url) }),
+		);
+		expect(zapierPayload(error).code).toBe('no_secret_stored');
+		expect(error.message).toMatch(/Turn the Zap off and on again/);
+		expect(error.message).not.toContain(subscription.secret as string);
 		// and with no subscribeData at all (Zapier's default {})
-		const bare = await tester(hook.perform, {
-			authData: authData(emu),
-			inputData: {},
-			cleanedRequest: delivery.body,
-		});
-		expect(bare).toHaveLength(1);
+		const bare = await rejection(
+			tester(hook.perform, {
+				authData: authData(emu),
+				inputData: {},
+				cleanedRequest: delivery.body,
+			}),
+		);
+		expect(zapierPayload(bare).code).toBe('no_secret_stored');
 	});
 
 	it('every subscription gets its own secret; re-subscribing the same hook replaces the old one', async () => {

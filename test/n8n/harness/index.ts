@@ -379,6 +379,8 @@ export class N8nHarness {
 			query?: Record<string, string>;
 		},
 		staticData?: IDataObject,
+		/** Receives what the node logs through n8n's logger (e.g. to show the user what to do). */
+		log?: { warn(message: string): void },
 	): Promise<{ result: IWebhookResponseData; response: FakeResponse }> {
 		const workflow = this.makeWorkflow(node, staticData);
 		const webhookData = this.webhookData(node, workflow);
@@ -407,10 +409,17 @@ export class N8nHarness {
 			[],
 			null,
 		);
-		const nodeType = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-		if (!nodeType.webhook) throw new Error('Node has no webhook()');
-		const result = await nodeType.webhook.call(context);
-		return { result, response };
+		const warn = log
+			? jest.spyOn(context.logger, 'warn').mockImplementation((message) => log.warn(message))
+			: undefined;
+		try {
+			const nodeType = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+			if (!nodeType.webhook) throw new Error('Node has no webhook()');
+			const result = await nodeType.webhook.call(context);
+			return { result, response };
+		} finally {
+			warn?.mockRestore();
+		}
 	}
 
 	/**

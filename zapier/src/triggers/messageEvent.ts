@@ -13,7 +13,7 @@ import {
 	planUnsubscribe,
 	receivedEventTypes,
 	validateWebhookUpdate,
-	verifySecret,
+	verifyDelivery,
 } from '../../../shared';
 import type { WebhookConfig } from '../../../shared';
 import { createClient } from '../client';
@@ -58,12 +58,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Does this delivery carry the subscription's secret? Zapier hands the hook request's query
+ * Where a delivery may carry the subscription's secret: Zapier hands the hook request's query
  * string to perform as bundle.rawRequest.querystring ('a=1&ip_secret=…') and, parsed, as
  * bundle.cleanedRequest.querystring; a flat cleanedRequest may also carry it as a top-level key.
- * Any of them matching (constant-time) is enough.
+ * Any of them matching (constant-time, in the core's verifyDelivery) is enough.
  */
-export function deliveryHasSecret(bundle: Bundle, secret: string): boolean {
+function secretCarriers(bundle: Bundle): Array<string | Record<string, unknown>> {
 	const raw = (bundle as { rawRequest?: unknown }).rawRequest;
 	const cleaned = (bundle as { cleanedRequest?: unknown }).cleanedRequest;
 	const candidates: Array<string | Record<string, unknown>> = [];
@@ -73,7 +73,7 @@ export function deliveryHasSecret(bundle: Bundle, secret: string): boolean {
 		else if (typeof cleaned.querystring === 'string') candidates.push(cleaned.querystring);
 		candidates.push(cleaned);
 	}
-	return candidates.some((candidate) => verifySecret(candidate, secret));
+	return candidates;
 }
 
 /**
@@ -180,7 +180,17 @@ const performUnsubscribe = handled(async (z: ZObject, bundle: Bundle) => {
  */
 const perform = handled(async (z: ZObject, bundle: Bundle) => {
 	const { secret } = (bundle.subscribeData ?? {}) as Partial<SubscribeData>;
-	if (typeof secret === 'string' && secret !== '' && !deliveryHasSecret(bundle, secret)) {
+	const verdict = verifyDelivery(secretCarriers(bundle), secret);
+	if (verdict === 'no_secret_stored') {
+		// Fails closed, loudly: the Zap history shows this error and nothing runs.
+		throw new z.errors.Error(
+			'This Zap’s IntelliPortal webhook has no delivery secret stored, so deliveries cannot be verified and none is accepted. Turn the Zap off and on again to register a new secret.',
+			'no_secret_stored',
+			401,
+		);
+	}
+	if (verdict === 'wrong_secret') {
+		// A forged or stale delivery: nothing runs and nothing about the secret is echoed.
 		z.console.log('IntelliPortal webhook: ignored a delivery without this subscription’s secret');
 		return [];
 	}

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { IntelliPortalClient } from '../../../../shared';
+import { webhookConfigForDisplay } from '../../../../shared';
 import { perItem } from '../executePerItem';
 
 export const option: INodePropertyOptions = {
@@ -22,8 +23,10 @@ async function getForItem(
 	_ctx: IExecuteFunctions,
 	client: IntelliPortalClient,
 ): Promise<IDataObject[]> {
+	// The delivery secret in the URL would let anyone who can read this execution start the
+	// workflow it belongs to: shown as `secretSet`, never as its value (all node versions).
 	const config = await client.getWebhookConfig();
-	return [config as unknown as IDataObject];
+	return [webhookConfigForDisplay(config) as unknown as IDataObject];
 }
 
 /** Webhook → Get Configuration, once per input item. */

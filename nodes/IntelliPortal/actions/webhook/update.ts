@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { IntelliPortalClient } from '../../../../shared';
+import { webhookConfigForDisplay } from '../../../../shared';
 import { parameterError, readParameter } from '../../fields';
 import { webhookEventOptions } from '../../webhookEvents';
 import { perItem } from '../executePerItem';
@@ -63,7 +64,7 @@ async function updateForItem(
 	const events = readParameter(ctx, 'events', itemIndex, []);
 	if (events === undefined) throw parameterError(ctx, 'events', itemIndex, 'is required');
 	const config = await client.updateWebhookConfig({ url, events });
-	return [config as unknown as IDataObject];
+	return [webhookConfigForDisplay(config) as unknown as IDataObject];
 }
 
 /** Webhook → Update Configuration, once per input item. */
