@@ -586,10 +586,14 @@ export class N8nInstance {
 	 * execution id.
 	 */
 	async startManually(workflowId: string, triggerName: string): Promise<string> {
+		// n8n 1.x's run endpoint takes the whole workflow as the editor has it.
+		const workflowData = N8N_1 ? await this.getWorkflow(workflowId) : undefined;
 		const started = await this.request<{ executionId?: string }>(
 			'POST',
 			`/rest/workflows/${workflowId}/run`,
-			{ body: { triggerToStartFrom: { name: triggerName } } },
+			{
+				body: { triggerToStartFrom: { name: triggerName }, ...(workflowData && { workflowData }) },
+			},
 		);
 		if (!started?.executionId) {
 			throw new Error(`n8n did not start an execution: ${JSON.stringify(started)}`);
