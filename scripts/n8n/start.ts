@@ -188,6 +188,13 @@ export interface StartOptions {
 	onLog?: (line: string) => void;
 	/** Bound on the start (process up, DB migrated, HTTP ready); default 180 s. */
 	startTimeoutMs?: number;
+	/**
+	 * n8n's process role: `start` (main, default), or in queue mode `worker` (health server on
+	 * `port`) or `webhook` (webhook processor on `port`); those two have no REST API.
+	 */
+	command?: 'start' | 'worker' | 'webhook';
+	/** Extra command-line arguments, e.g. `--concurrency=10` for a worker. */
+	args?: string[];
 }
 
 export interface WorkflowJson {
@@ -302,6 +309,7 @@ export class N8nInstance {
 		private readonly child: ChildProcess,
 		private readonly removeUserFolder: boolean,
 		private readonly onLog?: (line: string) => void,
+		readonly role: 'start' | 'worker' | 'webhook' = 'start',
 	) {
 		this.url = `http://127.0.0.1:${port}`;
 		this.exitPromise = new Promise((resolveExit) => {
@@ -354,6 +362,7 @@ export class N8nInstance {
 				const ready = await fetch(`${this.url}/healthz/readiness`, {
 					signal: AbortSignal.timeout(2000),
 				});
+				if (ready.ok && this.role !== 'start') return;
 				if (ready.ok) {
 					const settings = await fetch(`${this.url}/rest/settings`, {
 						signal: AbortSignal.timeout(5000),
@@ -765,18 +774,27 @@ export async function startN8n(options: StartOptions = {}, retried = false): Pro
 		...harnessEnv(port, userFolder, brokerPort),
 		...options.env,
 	};
-	const child = spawn(N8N_NODE, [join(home, 'node_modules', 'n8n', 'bin', 'n8n'), 'start'], {
-		cwd: userFolder,
-		env,
-		detached: true, // own process group: stop() kills n8n and its task runner together
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child = spawn(
+		N8N_NODE,
+		[
+			join(home, 'node_modules', 'n8n', 'bin', 'n8n'),
+			options.command ?? 'start',
+			...(options.args ?? []),
+		],
+		{
+			cwd: userFolder,
+			env,
+			detached: true, // own process group: stop() kills n8n and its task runner together
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	const instance = new N8nInstance(
 		port,
 		userFolder,
 		child,
 		options.userFolder === undefined && !options.keepUserFolder,
 		options.onLog,
+		options.command,
 	);
 	liveInstances.add(instance);
 	killAllOnExit();
