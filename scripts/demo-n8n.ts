@@ -5,7 +5,10 @@
  *   examples/intelliportal-tour.json            run it: send, template, onboard, list clients
  *   examples/intelliportal-status-trigger.json  active: receives the status events of what you send
  *
- *   npm run build && tsx scripts/demo-n8n.ts [--emulator-port 4010] [--n8n-port 5678]
+ *   npm run build && tsx scripts/demo-n8n.ts [--emulator-port 4010] [--n8n-port 5678] [--queue]
+ *
+ * --queue: n8n in queue mode instead (scripts/n8n/queue/start-queue.ts): Postgres 17, Redis, a
+ * main, two workers that run the executions and a webhook processor that receives the events.
  *
  * Needs the pinned n8n (installed on first use by scripts/n8n/install.sh, a few minutes) and a
  * built dist/. Runs until Ctrl-C, then stops n8n (its process group) and the emulator.
@@ -14,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EXAMPLE_API_KEY, startEmulator } from '../emulator';
+import { startQueue } from './n8n/queue/start-queue';
 import {
 	N8N_VERSION,
 	OWNER,
@@ -98,26 +102,49 @@ async function main(): Promise<void> {
 
 	log(`starting n8n ${N8N_VERSION} (first start migrates its database: ~20 s)…`);
 	let n8n: N8nInstance;
+	let stopN8n: () => Promise<void>;
+	const queueMode = process.argv.includes('--queue');
 	try {
-		n8n = await startN8n({
-			port: n8nPort,
-			packageDir: REPO_ROOT,
-			onLog: process.argv.includes('--verbose')
-				? (line) => console.log(`[n8n] ${line}`)
-				: undefined,
-		});
+		if (queueMode) {
+			log('queue mode: Postgres 17, Redis, main, 2 workers, webhook processor (~1 min)…');
+			const queue = await startQueue({
+				workers: 2,
+				onLog: process.argv.includes('--verbose')
+					? (role, line) => console.log(`[${role}] ${line}`)
+					: undefined,
+			});
+			n8n = queue.main;
+			stopN8n = () => queue.stop();
+			log(
+				`queue mode ready in ${queue.startSeconds.toFixed(1)} s; webhooks at ${queue.webhook.url}`,
+			);
+		} else {
+			n8n = await startN8n({
+				port: n8nPort,
+				packageDir: REPO_ROOT,
+				onLog: process.argv.includes('--verbose')
+					? (line) => console.log(`[n8n] ${line}`)
+					: undefined,
+			});
+			const single = n8n;
+			stopN8n = () => single.stop();
+		}
 	} catch (error) {
 		await emulator.stop();
 		throw error;
 	}
+	let stopping = false;
 	const stopAll = async () => {
+		// A second Ctrl-C or SIGTERM must not kill the demo before it has stopped what it started.
+		if (stopping) return;
+		stopping = true;
 		log('stopping…');
-		await n8n.stop();
+		await stopN8n();
 		await emulator.stop();
 		process.exit(0);
 	};
-	process.once('SIGINT', () => void stopAll());
-	process.once('SIGTERM', () => void stopAll());
+	process.on('SIGINT', () => void stopAll());
+	process.on('SIGTERM', () => void stopAll());
 
 	try {
 		await n8n.setupOwner();
@@ -132,7 +159,9 @@ async function main(): Promise<void> {
 			credentials,
 		});
 		await n8n.activate(trigger.id);
-		log(`webhook now points at n8n: ${emulator.admin.webhookConfig().url ?? '(none)'}`);
+		// Without its query: the registered URL carries the webhook secret.
+		const registered = emulator.admin.webhookConfig().url;
+		log(`webhook now points at n8n: ${registered ? registered.split('?')[0] : '(none)'}`);
 		await runTourOnce(n8n, tour.id, trigger.id, log);
 
 		console.log('');
@@ -151,7 +180,7 @@ async function main(): Promise<void> {
 		console.log(`  Emulator admin: ${emulator.url}/__admin/messages, /__admin/webhook-deliveries`);
 		console.log('  Ctrl-C stops n8n and the emulator.');
 	} catch (error) {
-		await n8n.stop();
+		await stopN8n();
 		await emulator.stop();
 		throw error;
 	}

@@ -56,6 +56,7 @@ async function spawnService(
 	args: string[],
 	readyLine: RegExp,
 	cleanup: () => void,
+	stopSignal: NodeJS.Signals = 'SIGTERM',
 	timeoutMs = 60_000,
 ): Promise<RunningService> {
 	const child: ChildProcess = spawn(command, args, {
@@ -104,7 +105,7 @@ async function spawnService(
 		logs: () => lines.join('\n'),
 		async stop() {
 			if (!exited) {
-				signalGroup(service.pid, 'SIGTERM');
+				signalGroup(service.pid, stopSignal);
 				let timer: NodeJS.Timeout | undefined;
 				await Promise.race([exit, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
 				clearTimeout(timer);
@@ -209,6 +210,8 @@ export async function startPostgres(binDir = installServices()): Promise<Running
 		args,
 		/database system is ready to accept connections/,
 		() => rmSync(dir, { recursive: true, force: true }),
+		// SIGTERM is Postgres's "smart" shutdown, which waits for every client to leave.
+		'SIGINT',
 	);
 	return Object.assign(service, { user: 'postgres', database: 'postgres' });
 }

@@ -49,17 +49,19 @@ export interface QueueSetup {
 export async function startQueue(options: QueueOptions = {}): Promise<QueueSetup> {
 	const started = Date.now();
 	const root = mkdtempSync(join(tmpdir(), 'ip-n8n-queue-'));
-	const stoppers: Array<() => Promise<void>> = [];
+	// n8n processes stop together (each may take its graceful-shutdown time), then Redis and
+	// Postgres, which they use until they are gone.
+	const n8nStoppers: Array<() => Promise<void>> = [];
+	const serviceStoppers: Array<() => Promise<void>> = [];
 	const stopAll = async () => {
-		// Processes that use the others first: n8n, then Redis and Postgres.
-		for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
-		stoppers.length = 0;
+		await Promise.all(n8nStoppers.splice(0).map((stop) => stop().catch(() => undefined)));
+		await Promise.all(serviceStoppers.splice(0).map((stop) => stop().catch(() => undefined)));
 		rmSync(root, { recursive: true, force: true });
 	};
 	try {
 		const [postgres, redis] = await Promise.all([
-			startPostgres().then((pg) => (stoppers.push(() => pg.stop()), pg)),
-			startRedis().then((r) => (stoppers.push(() => r.stop()), r)),
+			startPostgres().then((pg) => (serviceStoppers.push(() => pg.stop()), pg)),
+			startRedis().then((r) => (serviceStoppers.push(() => r.stop()), r)),
 		]);
 		const webhookPort = await freePort();
 		const shared: Record<string, string> = {
@@ -110,7 +112,7 @@ export async function startQueue(options: QueueOptions = {}): Promise<QueueSetup
 				env: command === 'worker' ? { ...shared, QUEUE_HEALTH_CHECK_PORT: String(p) } : shared,
 				onLog: log(role),
 			});
-			stoppers.push(() => instance.stop());
+			n8nStoppers.push(() => instance.stop());
 			return instance;
 		};
 		// Main first: it migrates the database the others then use.
@@ -159,9 +161,16 @@ if (require.main === module) {
 			`  postgres: 127.0.0.1:${queue.postgres.port}   redis: 127.0.0.1:${queue.redis.port}`,
 		);
 		console.log('Ctrl-C stops everything.');
-		const shutdown = () => void queue.stop().then(() => process.exit(0));
-		process.once('SIGINT', shutdown);
-		process.once('SIGTERM', shutdown);
+		let stopping = false;
+		// A second Ctrl-C must not kill this process before it has stopped the others.
+		const shutdown = () => {
+			if (stopping) return;
+			stopping = true;
+			console.log('stopping…');
+			void queue.stop().then(() => process.exit(0));
+		};
+		process.on('SIGINT', shutdown);
+		process.on('SIGTERM', shutdown);
 	})().catch((error: unknown) => {
 		console.error(error instanceof Error ? error.message : error);
 		process.exit(1);
