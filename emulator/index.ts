@@ -49,6 +49,11 @@ export const DEFAULT_CONFIG: Readonly<EmulatorConfig> = Object.freeze({
 	webhookMaxAttempts: 4,
 	webhookBackoffMs: 250,
 	webhookTimeoutMs: 5000,
+	listOmitTotal: 0,
+	listPageCap: 0,
+	listIgnoreOffset: 0,
+	listShiftAfterFirstPage: 0,
+	listEndless: 0,
 });
 
 const PROBABILITY_KEYS = [
@@ -826,14 +831,29 @@ class Emulator {
 		if (!Number.isInteger(offset) || offset < 0)
 			issues.push({ field: 'offset', message: 'must be an integer ≥ 0' });
 		if (issues.length > 0) throw validationError(issues);
+		const cfg = this.cfg;
+		const size = cfg.listPageCap > 0 ? Math.min(limit, cfg.listPageCap) : limit;
+		const from = cfg.listIgnoreOffset ? 0 : offset;
+		const data = cfg.listEndless
+			? Array.from({ length: size }, (_, i) => this.madeUpClient(offset + i))
+			: this.clients.slice(from, from + size).map((c) => ({ ...c }));
+		const body: Record<string, unknown> = { data, limit: size, offset: from };
+		if (!cfg.listOmitTotal && !cfg.listEndless) body.total = this.clients.length;
+		if (cfg.listShiftAfterFirstPage > 0 && from === 0) {
+			const added = this.seedClients(cfg.listShiftAfterFirstPage);
+			this.clients = [...added, ...this.clients.filter((c) => !added.includes(c))];
+		}
+		return { status: 200, body };
+	}
+
+	/** A client that exists only in one page of an endless list (listEndless). */
+	private madeUpClient(position: number): ClientRecord {
 		return {
-			status: 200,
-			body: {
-				data: this.clients.slice(offset, offset + limit).map((c) => ({ ...c })),
-				limit,
-				offset,
-				total: this.clients.length,
-			},
+			id: `cl_endless_${position}`,
+			business_name: `Endless ${position}`,
+			phone_number_id: String(9_000_000_000 + position),
+			status: 'active',
+			created_at: new Date(0).toISOString(),
 		};
 	}
 

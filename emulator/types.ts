@@ -48,6 +48,22 @@ export interface EmulatorConfig {
 	webhookBackoffMs: number;
 	/** Timeout of one webhook delivery attempt (ms). */
 	webhookTimeoutMs: number;
+	/**
+	 * Client-list quirks a real server may have, where the contract is silent (the core must list
+	 * every client anyway): 1 = answer GET /clients without `total`.
+	 */
+	listOmitTotal: number;
+	/** Largest page GET /clients returns, whatever `limit` asks (0 = no cap below `limit`). */
+	listPageCap: number;
+	/** 1 = GET /clients ignores `offset` and always answers the first page. */
+	listIgnoreOffset: number;
+	/**
+	 * Clients onboarded at the FRONT of the list right after a GET /clients at offset 0 has been
+	 * answered: every later page of that listing is shifted by this many (repeats, no gaps).
+	 */
+	listShiftAfterFirstPage: number;
+	/** 1 = GET /clients never ends: every page is new made-up clients, no `total`. */
+	listEndless: number;
 }
 
 export interface EmulatorOptions extends Partial<EmulatorConfig> {

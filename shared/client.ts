@@ -183,9 +183,11 @@ export class IntelliPortalClient {
 	}
 
 	/**
-	 * Every client, page by page (pageSize default 100), up to `max` (default: no limit). Stops at a
-	 * short or empty page, and when a page only repeats ids of the page before (a server that
-	 * ignores `offset`).
+	 * Every client, page by page (pageSize default 100), up to `max` (default: no limit). Never
+	 * stops short: a short page is not the end (servers cap page sizes); the list ends at an empty
+	 * page or at `total`. Clients that shift while paging (added at the front) come again and are
+	 * given once. A server that answers the same page again (ignores `offset`) or never ends
+	 * (`maxPages`) stops the listing with an error instead of a silently truncated result.
 	 */
 	async listAllClients(options: ListAllClientsOptions = {}): Promise<Client[]> {
 		const all: Client[] = [];
@@ -195,32 +197,72 @@ export class IntelliPortalClient {
 
 	/** Async iterator over every client; holds one page in memory at a time. */
 	iterateClients(options: ListAllClientsOptions = {}): AsyncIterable<Client> {
-		const { max, pageSize } = validateListAll(options);
+		const { max, pageSize, maxPages } = validateListAll(options);
 		// eslint-disable-next-line @typescript-eslint/no-this-alias
 		const self = this;
 		return {
 			async *[Symbol.asyncIterator]() {
 				let offset = 0;
 				let yielded = 0;
-				let previousIds = new Set<string>();
+				let pages = 0;
+				let previousPage = '';
+				// ids only (not clients): what makes a shifted page's repeats come once
+				const seen = new Set<string>();
 				while (yielded < max) {
+					if (++pages > maxPages) {
+						throw unexpected(
+							`the client list did not end after ${maxPages} pages (${offset} clients); listing stopped`,
+							200,
+						);
+					}
 					const page = await self.listClients({
 						limit: Math.min(pageSize, CLIENT_PAGE_CAP),
 						offset,
 					});
-					const ids = new Set(page.items.map((c) => c.id));
-					if (page.items.length > 0 && [...ids].every((id) => previousIds.has(id))) return;
+					if (page.items.length === 0) return;
+					const pageIds = page.items.map((c) => c.id).join('\n');
+					if (offset > 0 && pageIds === previousPage) {
+						throw unexpected(
+							`the server answered the same page of clients for offset ${offset} as for the offset before it (it seems to ignore offset); listing stopped after ${yielded} clients`,
+							200,
+						);
+					}
+					previousPage = pageIds;
 					for (const client of page.items) {
-						if (previousIds.has(client.id)) continue;
+						if (seen.has(client.id)) continue;
+						seen.add(client.id);
 						yield client;
 						if (++yielded >= max) return;
 					}
-					if (!page.hasMore || page.items.length === 0) return;
+					if (!page.hasMore) return;
 					offset += page.items.length;
-					previousIds = ids;
 				}
 			},
 		};
+	}
+
+	/**
+	 * Up to `count` clients from absolute position `offset` of the list, as many requests as the
+	 * server's page cap needs (a dropdown's page N is positions N×size…, whatever size the server
+	 * answers with). Ends early only at the end of the list.
+	 */
+	async readClientRange(offset: number, count: number): Promise<Client[]> {
+		const range = validateListClients({ offset, limit: Math.min(count, CLIENT_PAGE_CAP) });
+		const clients = new Map<string, Client>();
+		let at = range.offset;
+		let read = 0;
+		while (read < count) {
+			const page = await this.listClients({
+				limit: Math.min(count - read, CLIENT_PAGE_CAP),
+				offset: at,
+			});
+			// a list shifting while it is read repeats an item: given once
+			for (const item of page.items) if (!clients.has(item.id)) clients.set(item.id, item);
+			read += page.items.length;
+			if (page.items.length === 0 || !page.hasMore) break;
+			at += page.items.length;
+		}
+		return [...clients.values()];
 	}
 
 	async getWebhookConfig(): Promise<WebhookConfig> {
@@ -258,10 +300,11 @@ export class IntelliPortalClient {
 		if (!Array.isArray(items)) throw unexpected('the client list is not a list', status);
 		const clients = items.filter((c): c is Client => isRecord(c) && typeof c.id === 'string');
 		if (clients.length !== items.length) throw unexpected('a client in the list has no id', status);
+		// see ClientPage: without `total`, only an empty page is the end
 		const hasMore =
 			total !== undefined
 				? offset + clients.length < total && clients.length > 0
-				: clients.length >= limit;
+				: clients.length > 0;
 		const page: ClientPage = { items: clients, limit, offset, hasMore };
 		if (total !== undefined) page.total = total;
 		return page;

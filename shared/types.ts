@@ -52,6 +52,13 @@ export interface Client {
  * or `{ clients: [...] }` (optionally with `total`); the core normalises all three to this page.
  * `hasMore`: `offset + items < total` when the server sent a total, otherwise "the page was full".
  */
+/**
+ * One page of GET /clients. DECIDED HERE (the contract says nothing of `total` or page caps):
+ * `total` is used when the server sends it; without it a short page does NOT prove the end (a
+ * server may cap its page size below the `limit` asked), so `hasMore` is true for any non-empty
+ * page and only an empty page ends the list. Costs one empty request at the end of a list from a
+ * server without `total`; never silently stops short.
+ */
 export interface ClientPage {
 	items: Client[];
 	limit: number;
@@ -72,6 +79,11 @@ export interface ListAllClientsOptions {
 	max?: number;
 	/** Page size 1..100; default 100. */
 	pageSize?: number;
+	/**
+	 * Requests at most (default 10 000, i.e. a million clients at 100 a page): a server whose list
+	 * never ends stops the listing with an error instead of looping.
+	 */
+	maxPages?: number;
 }
 
 /**

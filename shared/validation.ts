@@ -271,11 +271,17 @@ export function validateListClients(input: unknown): Required<ListClientsOptions
 	return { limit, offset };
 }
 
-/** "All" means all: no silent cap (a host's "return all", a search over every client). Paging still ends on a
- * short/empty page or a page that repeats the previous one. */
+/** "All" means all: no silent cap (a host's "return all", a search over every client). Paging ends
+ * on an empty page or when `total` is reached (see ClientPage); never on a merely short page. */
 export const DEFAULT_LIST_ALL_MAX = Number.MAX_SAFE_INTEGER;
 
-export function validateListAll(input: unknown): { max: number; pageSize: number } {
+export const DEFAULT_LIST_MAX_PAGES = 10_000;
+
+export function validateListAll(input: unknown): {
+	max: number;
+	pageSize: number;
+	maxPages: number;
+} {
 	const c = new Collector();
 	const body = input === undefined || input === null ? {} : c.object(input, 'options');
 	if (!body) return c.throwIfAny() as never;
@@ -288,8 +294,16 @@ export function validateListAll(input: unknown): { max: number; pageSize: number
 		CLIENTS_MAX_PAGE_SIZE,
 		CLIENTS_MAX_PAGE_SIZE,
 	);
+	const maxPages = integer(
+		c,
+		own(body, 'maxPages'),
+		'maxPages',
+		1,
+		Number.MAX_SAFE_INTEGER,
+		DEFAULT_LIST_MAX_PAGES,
+	);
 	c.throwIfAny();
-	return { max, pageSize };
+	return { max, pageSize, maxPages };
 }
 
 /** Webhook URL rule: https, or http for loopback hosts only. */

@@ -472,8 +472,9 @@ describe('paging', () => {
 			hasMore: true,
 			total: 50,
 		});
+		// without total a short page is not the end (servers cap page sizes): only an empty one is
 		await expect(client.listClients({ limit: 5 })).resolves.toMatchObject({
-			hasMore: false,
+			hasMore: true,
 			items: [{ id: 'cl_0' }],
 		});
 	});
@@ -484,15 +485,40 @@ describe('paging', () => {
 		expect(transport.requests[0].url).toBe(`${BASE}/clients?limit=50&offset=100`);
 	});
 
-	it('listAllClients pages by offset until a short page', async () => {
-		const { transport, client } = setup([ok(clients(0, 3)), ok(clients(3, 3)), ok(clients(6, 1))]);
+	it('listAllClients pages by offset past short pages (no total) until an empty page', async () => {
+		const { transport, client } = setup([
+			ok(clients(0, 3)),
+			ok(clients(3, 2)),
+			ok(clients(5, 1)),
+			ok([]),
+		]);
 		const all = await client.listAllClients({ pageSize: 3 });
-		expect(all.map((c) => c.id)).toEqual(['cl_0', 'cl_1', 'cl_2', 'cl_3', 'cl_4', 'cl_5', 'cl_6']);
+		expect(all.map((c) => c.id)).toEqual(['cl_0', 'cl_1', 'cl_2', 'cl_3', 'cl_4', 'cl_5']);
 		expect(transport.requests.map((r) => r.url.slice(BASE.length))).toEqual([
 			'/clients?limit=3&offset=0',
 			'/clients?limit=3&offset=3',
+			'/clients?limit=3&offset=5',
 			'/clients?limit=3&offset=6',
 		]);
+	});
+
+	it('listAllClients stops at total without an extra request', async () => {
+		const { transport, client } = setup([
+			ok({ data: clients(0, 2), total: 3 }),
+			ok({ data: clients(2, 1), total: 3 }),
+		]);
+		expect(await client.listAllClients({ pageSize: 2 })).toHaveLength(3);
+		expect(transport.requests).toHaveLength(2);
+	});
+
+	it('a server whose list never ends stops the listing with an error after maxPages', async () => {
+		const pages = Array.from({ length: 10 }, (_, p) => ok(clients(p * 2, 2)));
+		const { transport, client } = setup(pages);
+		await expect(client.listAllClients({ pageSize: 2, maxPages: 5 })).rejects.toMatchObject({
+			code: 'unexpected_response',
+			message: expect.stringContaining('did not end after 5 pages'),
+		});
+		expect(transport.requests).toHaveLength(5);
 	});
 
 	it('stops at an empty page and at max', async () => {
@@ -516,10 +542,12 @@ describe('paging', () => {
 		expect(all[11_999].id).toBe('cl_11999');
 	});
 
-	it('guards against a server that ignores offset (repeating page)', async () => {
+	it('a server that ignores offset (same page again) stops the listing with a clear error, not a silent first page', async () => {
 		const { transport, client } = setup([ok(clients(0, 2))]);
-		const all = await client.listAllClients({ pageSize: 2 });
-		expect(all.map((c) => c.id)).toEqual(['cl_0', 'cl_1']);
+		await expect(client.listAllClients({ pageSize: 2 })).rejects.toMatchObject({
+			code: 'unexpected_response',
+			message: expect.stringContaining('seems to ignore offset'),
+		});
 		expect(transport.requests).toHaveLength(2);
 	});
 

@@ -104,7 +104,7 @@ const validators: Array<[string, (input: unknown) => unknown, string[]]> = [
 	],
 	['validateWebhookUpdate', validateWebhookUpdate, ['url', 'events']],
 	['validateListClients', validateListClients, ['limit', 'offset']],
-	['validateListAll', validateListAll, ['max', 'pageSize']],
+	['validateListAll', validateListAll, ['max', 'pageSize', 'maxPages']],
 ];
 
 function expectValidationError(error: unknown): void {

@@ -13,8 +13,9 @@ const perform = handled(async (z: ZObject, bundle: Bundle) => {
 	const offset = page * DROPDOWN_PAGE_SIZE;
 	// A page past any real account (and past exact integers) is simply empty: no request.
 	if (!Number.isSafeInteger(offset)) return [];
-	const result = await client.listClients({ limit: DROPDOWN_PAGE_SIZE, offset });
-	return result.items;
+	// positions offset…offset+50 of the list, however small the server's pages are (a page of
+	// fewer than 50 must not make the next dropdown page skip clients)
+	return client.readClientRange(offset, DROPDOWN_PAGE_SIZE);
 });
 
 /** Hidden trigger that feeds the "Client" dropdown of the creates (`list_clients.id.business_name`). */
