@@ -5,6 +5,8 @@
  * size below the request, (c) shifts items because clients are added while we page; and a server
  * that answers the same page again or never ends stops the operation with a clear error.
  */
+import zapier from 'zapier-platform-core';
+
 import App from '../../zapier/src';
 import { IntelliPortalClient } from '../../shared';
 import { createAxiosTransport } from '../../shared/transports/axios';
@@ -43,7 +45,7 @@ const core = () =>
 		baseUrl: env.emulator.baseUrl,
 		transport: createAxiosTransport(),
 	});
-const tester = () => require('zapier-platform-core').createAppTester(App);
+const tester = () => zapier.createAppTester(App);
 const authData = () => ({ apiKey: API_KEY, environment: 'custom', baseUrl: env.emulator.baseUrl });
 const ids = (items: Array<{ id?: unknown; json?: { id?: unknown } }>) =>
 	items.map((i) => String(i.json ? i.json.id : i.id));
