@@ -34,7 +34,8 @@ export class IntelliPortalApi implements ICredentialType {
 		dark: 'file:../icons/intelliPortal.dark.svg',
 	};
 
-	documentationUrl = 'https://github.com/intelliportal/n8n-nodes-intelliportal#credentials';
+	documentationUrl =
+		'https://github.com/intelliportal/n8n-nodes-intelliportal#credential-intelliportal-api';
 
 	properties: INodeProperties[] = [
 		{
