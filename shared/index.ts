@@ -79,6 +79,17 @@ export type {
 	WebhookParseResult,
 } from './webhooks';
 export {
+	DEFAULT_SEEN_EVENTS_LIMITS,
+	InFlightEventIds,
+	SEEN_EVENTS_MAX,
+	SEEN_EVENTS_WINDOW_MS,
+	admitEvents,
+	admitEventsOnce,
+	dedupeKey,
+	readSeenEvents,
+} from './eventDedupe';
+export type { AdmitResult, SeenEvents, SeenEventsLimits } from './eventDedupe';
+export {
 	AdaptiveRateGovernor,
 	BulkCancelledError,
 	GovernorRegistry,

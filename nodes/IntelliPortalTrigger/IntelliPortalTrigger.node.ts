@@ -12,6 +12,8 @@ import { randomBytes } from 'crypto';
 
 import {
 	ALL_EVENTS,
+	InFlightEventIds,
+	admitEventsOnce,
 	appendSecret,
 	expandEventSelection,
 	planWebhookActivation,
@@ -31,7 +33,16 @@ interface TriggerStaticData {
 	previousConfig?: { url: string | null; events: string[] } | null;
 	/** Random secret carried in the registered URL and checked on every delivery. */
 	secret?: string;
+	/** Ids of the events that started this workflow recently (see shared/eventDedupe.ts). */
+	seenEvents?: unknown;
 }
+
+/**
+ * Events being accepted in this n8n process right now: n8n loads the workflow's static data when
+ * a delivery arrives and saves it after webhook() returned, so a redelivery arriving in between
+ * would not find the first one's id there.
+ */
+const inFlight = new InFlightEventIds();
 
 function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
 	const events = ctx.getNodeParameter('events', []) as string[];
@@ -261,8 +272,24 @@ export class IntelliPortalTrigger implements INodeType {
 		if (events.length === 0) {
 			return { webhookResponse: { received: true, ignored: parsed.events.length } };
 		}
+		// Exactly once per event: a redelivery (same id) is acknowledged and starts nothing. n8n
+		// saves the static data changed here before it answers the delivery.
+		const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
+		const workflow = this.getWorkflow();
+		const node = this.getNode();
+		const { fresh, duplicates, seen } = admitEventsOnce({
+			stored: staticData.seenEvents,
+			events,
+			now: Date.now(),
+			scope: `${workflow.id ?? ''}\u0000${node.id ?? node.name}`,
+			inFlight,
+		});
+		if (fresh.length === 0) {
+			return { webhookResponse: { received: true, duplicate: duplicates.length } };
+		}
+		staticData.seenEvents = seen;
 		return {
-			workflowData: [events.map((event) => ({ json: event as unknown as IDataObject }))],
+			workflowData: [fresh.map((event) => ({ json: event as unknown as IDataObject }))],
 		};
 	}
 }

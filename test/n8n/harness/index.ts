@@ -381,7 +381,7 @@ export class N8nHarness {
 		staticData?: IDataObject,
 		/** Receives what the node logs through n8n's logger (e.g. to show the user what to do). */
 		log?: { warn(message: string): void },
-	): Promise<{ result: IWebhookResponseData; response: FakeResponse }> {
+	): Promise<{ result: IWebhookResponseData; response: FakeResponse; workflow: Workflow }> {
 		const workflow = this.makeWorkflow(node, staticData);
 		const webhookData = this.webhookData(node, workflow);
 		const response = new FakeResponse();
@@ -416,7 +416,8 @@ export class N8nHarness {
 			const nodeType = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 			if (!nodeType.webhook) throw new Error('Node has no webhook()');
 			const result = await nodeType.webhook.call(context);
-			return { result, response };
+			// workflow.staticData: what n8n saves after the webhook when its __dataChanged is set
+			return { result, response, workflow };
 		} finally {
 			warn?.mockRestore();
 		}
