@@ -4,136 +4,22 @@
  */
 import { parseArgs } from 'node:util';
 import { EXAMPLE_API_KEY, startEmulator } from './index';
-import type { EmulatorOptions } from './index';
+import { CONFIG_KNOBS, START_FLAGS } from './options';
+import type { EmulatorOptions, KnobFlag, KnobSpec } from './options';
 
-interface FlagSpec {
-	flag: string;
-	env: string;
+interface FlagSpec extends KnobFlag {
 	option: keyof EmulatorOptions;
-	kind: 'number' | 'probability' | 'string';
-	help: string;
 }
 
+/** Every flag, from the one table of knobs (emulator/options.ts). */
 export const FLAGS: FlagSpec[] = [
-	{
-		flag: 'port',
-		env: 'EMULATOR_PORT',
-		option: 'port',
-		kind: 'number',
-		help: 'TCP port (default 4010; 0 = any free port)',
-	},
-	{
-		flag: 'host',
-		env: 'EMULATOR_HOST',
-		option: 'host',
-		kind: 'string',
-		help: 'bind address (default 127.0.0.1)',
-	},
-	{
-		flag: 'latency',
-		env: 'EMULATOR_LATENCY_MS',
-		option: 'latencyMs',
-		kind: 'number',
-		help: 'added latency per request, ms',
-	},
-	{
-		flag: 'jitter',
-		env: 'EMULATOR_JITTER_MS',
-		option: 'jitterMs',
-		kind: 'number',
-		help: 'extra random latency 0..N ms',
-	},
-	{
-		flag: 'rate',
-		env: 'EMULATOR_RATE_RPS',
-		option: 'rateLimitRps',
-		kind: 'number',
-		help: 'rate limit, requests/second (0 = off)',
-	},
-	{
-		flag: 'burst',
-		env: 'EMULATOR_BURST',
-		option: 'rateLimitBurst',
-		kind: 'number',
-		help: 'token bucket size (default = rate)',
-	},
-	{
-		flag: 'fault-500',
-		env: 'EMULATOR_FAULT_500',
-		option: 'fault500',
-		kind: 'probability',
-		help: 'probability of a 500',
-	},
-	{
-		flag: 'fault-503',
-		env: 'EMULATOR_FAULT_503',
-		option: 'fault503',
-		kind: 'probability',
-		help: 'probability of a 503 + Retry-After',
-	},
-	{
-		flag: 'fault-429',
-		env: 'EMULATOR_FAULT_429',
-		option: 'fault429',
-		kind: 'probability',
-		help: 'probability of a 429 + Retry-After (not processed; independent of --rate)',
-	},
-	{
-		flag: 'fault-reset',
-		env: 'EMULATOR_FAULT_RESET',
-		option: 'faultResetAfter',
-		kind: 'probability',
-		help: 'probability of a connection reset AFTER processing (the ambiguous case)',
-	},
-	{
-		flag: 'fault-reset-before',
-		env: 'EMULATOR_FAULT_RESET_BEFORE',
-		option: 'faultResetBefore',
-		kind: 'probability',
-		help: 'probability of a connection reset BEFORE processing',
-	},
-	{
-		flag: 'fault-slow',
-		env: 'EMULATOR_FAULT_SLOW',
-		option: 'faultSlow',
-		kind: 'probability',
-		help: 'probability of a slow response',
-	},
-	{
-		flag: 'slow-ms',
-		env: 'EMULATOR_SLOW_MS',
-		option: 'slowMs',
-		kind: 'number',
-		help: 'how long a slow response is held (default 35000)',
-	},
-	{
-		flag: 'retry-after',
-		env: 'EMULATOR_RETRY_AFTER',
-		option: 'retryAfterSeconds',
-		kind: 'number',
-		help: 'Retry-After seconds on injected 503s and 429s (default 1)',
-	},
-	{
-		flag: 'status-step-ms',
-		env: 'EMULATOR_STATUS_STEP_MS',
-		option: 'statusStepMs',
-		kind: 'number',
-		help: 'ms between message status steps (default 1000; 0 = manual)',
-	},
-	{
-		flag: 'seed',
-		env: 'EMULATOR_SEED',
-		option: 'seed',
-		kind: 'number',
-		help: 'RNG seed for faults/jitter/ids (default 1)',
-	},
-	{
-		flag: 'seed-clients',
-		env: 'EMULATOR_SEED_CLIENTS',
-		option: 'seedClients',
-		kind: 'number',
-		help: 'clients created at start',
-	},
+	...Object.entries(START_FLAGS).map(([option, spec]) => ({
+		...spec,
+		option: option as keyof EmulatorOptions,
+	})),
+	...Object.entries(CONFIG_KNOBS).flatMap(([option, spec]: [string, KnobSpec]) =>
+		spec.cli ? [{ ...spec.cli, option: option as keyof EmulatorOptions }] : [],
+	),
 ];
 
 export function parseCli(
@@ -179,11 +65,11 @@ export function parseCli(
 
 function usage(): string {
 	const lines = ['Usage: npm run emulator -- [flags]', ''];
-	for (const f of FLAGS) lines.push(`  --${f.flag.padEnd(20)} ${f.env.padEnd(28)} ${f.help}`);
+	for (const f of FLAGS) lines.push(`  --${f.flag.padEnd(28)} ${f.env.padEnd(37)} ${f.help}`);
 	lines.push(
-		`  --${'allow-remote-webhooks'.padEnd(20)} ${'EMULATOR_ALLOW_REMOTE_WEBHOOKS=1'.padEnd(28)} deliver webhooks to non-loopback hosts`,
+		`  --${'allow-remote-webhooks'.padEnd(28)} ${'EMULATOR_ALLOW_REMOTE_WEBHOOKS=1'.padEnd(37)} deliver webhooks to non-loopback hosts`,
 	);
-	lines.push(`  --${'quiet'.padEnd(20)} ${'EMULATOR_QUIET=1'.padEnd(28)} no per-request log lines`);
+	lines.push(`  --${'quiet'.padEnd(28)} ${'EMULATOR_QUIET=1'.padEnd(37)} no per-request log lines`);
 	return lines.join('\n');
 }
 

@@ -11,77 +11,7 @@ import { WEBHOOK_EVENT_TYPES } from '../shared/types';
 export const EVENT_TYPES = WEBHOOK_EVENT_TYPES;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Runtime-adjustable knobs (options at start, CLI flags/env, `POST /__admin/config`). */
-export interface EmulatorConfig {
-	/** Added to every contract request before it is handled (ms). */
-	latencyMs: number;
-	/** Uniform random extra latency in [0, jitterMs] (ms). */
-	jitterMs: number;
-	/** Token-bucket refill rate in requests/second; 0 disables rate limiting. */
-	rateLimitRps: number;
-	/** Token-bucket capacity; 0 means "same as rateLimitRps" (at least 1). */
-	rateLimitBurst: number;
-	/** Probability of answering 500 without processing. */
-	fault500: number;
-	/** Probability of answering 503 + Retry-After without processing. */
-	fault503: number;
-	/**
-	 * Probability of answering 429 + Retry-After without processing (an injected throttle,
-	 * independent of the token bucket; counted in `faults.error429`, not in `rateLimited`).
-	 */
-	fault429: number;
-	/** Probability of destroying the socket BEFORE processing (request had no effect). */
-	faultResetBefore: number;
-	/** Probability of destroying the socket AFTER processing (request took effect; the ambiguous case). */
-	faultResetAfter: number;
-	/** Probability of processing the request and holding the response for slowMs. */
-	faultSlow: number;
-	/** How long a slow response is held (ms); make it longer than the client's timeout. */
-	slowMs: number;
-	/** Retry-After (seconds) sent with injected 503s and 429s. */
-	retryAfterSeconds: number;
-	/** Delay between automatic message status steps (ms); 0 = no automatic progression. */
-	statusStepMs: number;
-	/** Attempts per webhook delivery (first try included). */
-	webhookMaxAttempts: number;
-	/** Backoff before webhook retry n is webhookBackoffMs * 2^(n-1) (ms). */
-	webhookBackoffMs: number;
-	/** Timeout of one webhook delivery attempt (ms). */
-	webhookTimeoutMs: number;
-	/**
-	 * Client-list quirks a real server may have, where the contract is silent (the core must list
-	 * every client anyway): 1 = answer GET /clients without `total`.
-	 */
-	listOmitTotal: number;
-	/** Largest page GET /clients returns, whatever `limit` asks (0 = no cap below `limit`). */
-	listPageCap: number;
-	/** 1 = GET /clients ignores `offset` and always answers the first page. */
-	listIgnoreOffset: number;
-	/**
-	 * Clients onboarded at the FRONT of the list right after a GET /clients at offset 0 has been
-	 * answered: every later page of that listing is shifted by this many (repeats, no gaps).
-	 */
-	listShiftAfterFirstPage: number;
-	/** 1 = GET /clients never ends: every page is new made-up clients, no `total`. */
-	listEndless: number;
-}
-
-export interface EmulatorOptions extends Partial<EmulatorConfig> {
-	/** TCP port; 0 (the default for the library) picks a free one. The CLI defaults to 4010. */
-	port?: number;
-	/** Bind address; default 127.0.0.1. */
-	host?: string;
-	/** Seed for the deterministic RNG (faults, jitter, ids). Default 1. */
-	seed?: number;
-	/** Clients created at start (and after reset), without webhook events. */
-	seedClients?: number;
-	/** Allow webhook delivery to non-loopback hosts. Default false: such deliveries are recorded as blocked. */
-	allowRemoteWebhooks?: boolean;
-	/** How many requests GET /__admin/requests keeps. Default 500. */
-	requestLogSize?: number;
-	/** Called with one line per request/event; never receives the API key. Default: silent. */
-	log?: (line: string) => void;
-}
+export type { EmulatorConfig, EmulatorOptions } from './options';
 
 export interface ClientRecord {
 	id: string;

@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_CONFIG } from '../../emulator';
 import { parseCli } from '../../emulator/cli';
+import { CONFIG_KNOBS, START_FLAGS } from '../../emulator/options';
+import type { KnobSpec } from '../../emulator/options';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -126,4 +130,36 @@ describe('emulator CLI flags and env', () => {
 		}
 		expect(await exited).toBe(0);
 	}, 30000);
+});
+
+describe('one place for the knobs (emulator/options.ts)', () => {
+	test('every runtime knob has a flag and an env variable that set it', () => {
+		for (const [option, spec] of Object.entries(CONFIG_KNOBS) as Array<[string, KnobSpec]>) {
+			expect(spec.cli).toBeDefined();
+			const value = spec.cli!.kind === 'probability' ? 0.5 : 7;
+			expect(parseCli([`--${spec.cli!.flag}`, String(value)], {})).toMatchObject({
+				[option]: value,
+			});
+			expect(parseCli([], { [spec.cli!.env]: String(value) })).toMatchObject({ [option]: value });
+		}
+		expect(Object.keys(DEFAULT_CONFIG)).toEqual(Object.keys(CONFIG_KNOBS));
+	});
+
+	test('docs/EMULATOR.md has a row for every knob with its flag, env, default and what it models', () => {
+		const doc = readFileSync(join(ROOT, 'docs', 'EMULATOR.md'), 'utf8');
+		const row = (option: string) =>
+			doc.split('\n').find((line) => line.startsWith(`| \`${option}\` `)) ?? '';
+		for (const [option, spec] of Object.entries(CONFIG_KNOBS) as Array<[string, KnobSpec]>) {
+			const line = row(option);
+			expect(line).toContain(`\`--${spec.cli!.flag}\``);
+			expect(line).toContain(`\`${spec.cli!.env}\``);
+			const shownDefault = option === 'rateLimitBurst' ? '= rate' : `${spec.default}`;
+			expect(line).toMatch(new RegExp(`\\| ${shownDefault}( \\(off\\))? +\\|`));
+			expect(line).toContain(spec.models);
+		}
+		for (const [option, flag] of Object.entries(START_FLAGS)) {
+			expect(row(option)).toContain(`\`--${flag.flag}\``);
+			expect(row(option)).toContain(`\`${flag.env}\``);
+		}
+	});
 });
