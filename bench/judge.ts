@@ -67,6 +67,35 @@ export function floorMs(n: number, rate: number, latency: number, concurrency: n
 	return Math.max((n / rate) * 1000, (n * latency) / concurrency);
 }
 
+/** Per item of one run: how many messages the emulator holds for it, and which item each id is. */
+function deliveriesOf(
+	messages: Array<{ id: string; body: Record<string, unknown> }>,
+	runId: string,
+	n: number,
+): { perItem: number[]; itemOfId: Map<string, number> } {
+	const perItem = new Array<number>(n).fill(0);
+	const itemOfId = new Map<string, number>();
+	const prefix = `bench:${runId}:`;
+	for (const m of messages) {
+		const text = (m.body as { text?: { body?: string } }).text?.body;
+		if (typeof text !== 'string' || !text.startsWith(prefix)) continue;
+		const index = Number(text.slice(prefix.length));
+		if (Number.isInteger(index) && index >= 0 && index < n) {
+			perItem[index]++;
+			itemOfId.set(m.id, index);
+		}
+	}
+	return { perItem, itemOfId };
+}
+
+function orderKept(sender: SenderView, n: number, itemOfId: Map<string, number>): boolean {
+	let kept = sender.ids.length === n;
+	sender.ids.forEach((id, i) => {
+		if (id !== undefined && itemOfId.get(id) !== i) kept = false;
+	});
+	return kept;
+}
+
 export async function judgeSendCase(
 	emulator: EmulatorProcess,
 	sendCase: { key: string; title: string; concurrency: number },
@@ -77,22 +106,7 @@ export async function judgeSendCase(
 ): Promise<SendCaseResult> {
 	const counters = await emulator.counters();
 	const messages = await emulator.messages();
-	const perItem = new Array<number>(params.n).fill(0);
-	const itemOfId = new Map<string, number>();
-	const prefix = `bench:${runId}:`;
-	for (const m of messages) {
-		const text = (m.body as { text?: { body?: string } }).text?.body;
-		if (typeof text !== 'string' || !text.startsWith(prefix)) continue;
-		const index = Number(text.slice(prefix.length));
-		if (Number.isInteger(index) && index >= 0 && index < params.n) {
-			perItem[index]++;
-			itemOfId.set(m.id, index);
-		}
-	}
-	let orderPreserved = sender.ids.length === params.n;
-	sender.ids.forEach((id, i) => {
-		if (id !== undefined && itemOfId.get(id) !== i) orderPreserved = false;
-	});
+	const { perItem, itemOfId } = deliveriesOf(messages, runId, params.n);
 	const delivered = perItem.filter((c) => c >= 1).length;
 	const { wallMs } = timing;
 	return {
@@ -109,7 +123,69 @@ export async function judgeSendCase(
 		http429: counters.rateLimited,
 		requests: counters.requests,
 		senderFailures: sender.senderFailures,
-		orderPreserved,
+		orderPreserved: orderKept(sender, params.n, itemOfId),
 		deliveredPerSecond: Number(((delivered * 1000) / wallMs).toFixed(1)),
+	};
+}
+
+export interface CampaignVerdict {
+	runId: string;
+	n: number;
+	deliveredOnce: number;
+	/** Items the emulator holds no message for. */
+	lost: number;
+	/** Messages beyond one per item. */
+	duplicated: number;
+	senderFailures: number;
+	orderPreserved: boolean;
+}
+
+export interface CampaignsVerdict {
+	campaigns: CampaignVerdict[];
+	n: number;
+	deliveredOnce: number;
+	lost: number;
+	duplicated: number;
+	/** 429 responses the emulator sent while the campaigns ran. */
+	http429: number;
+	/** Requests the emulator saw. */
+	requests: number;
+	/** Messages the emulator accepted (all campaigns, bench or not). */
+	accepted: number;
+}
+
+/**
+ * Several campaigns that ran at once against one emulator (reset before them): each judged from
+ * the emulator's messages like a single case, the 429s and requests counted once for all.
+ */
+export async function judgeCampaigns(
+	emulator: EmulatorProcess,
+	campaigns: Array<{ runId: string; n: number; sender: SenderView }>,
+): Promise<CampaignsVerdict> {
+	const counters = await emulator.counters();
+	const messages = await emulator.messages();
+	const verdicts = campaigns.map(({ runId, n, sender }): CampaignVerdict => {
+		const { perItem, itemOfId } = deliveriesOf(messages, runId, n);
+		return {
+			runId,
+			n,
+			deliveredOnce: perItem.filter((c) => c === 1).length,
+			lost: perItem.filter((c) => c === 0).length,
+			duplicated: perItem.reduce((sum, c) => sum + Math.max(0, c - 1), 0),
+			senderFailures: sender.senderFailures,
+			orderPreserved: orderKept(sender, n, itemOfId),
+		};
+	});
+	const sum = (key: 'n' | 'deliveredOnce' | 'lost' | 'duplicated') =>
+		verdicts.reduce((total, v) => total + v[key], 0);
+	return {
+		campaigns: verdicts,
+		n: sum('n'),
+		deliveredOnce: sum('deliveredOnce'),
+		lost: sum('lost'),
+		duplicated: sum('duplicated'),
+		http429: counters.rateLimited,
+		requests: counters.requests,
+		accepted: messages.length,
 	};
 }

@@ -9,16 +9,17 @@
  * credential. Wall time is the sending node's own execution time as n8n recorded it (the Code
  * node and saving the execution are the same for every case and are reported separately).
  */
-import type { N8nInstance, WorkflowJson } from '../scripts/n8n/start';
+import type { Execution, N8nClient, N8nInstance, WorkflowJson } from '../scripts/n8n/start';
 import { BENCH_API_KEY, BENCH_CLIENT_REF, messageBody } from './cases';
 import type { SenderView } from './judge';
+import { waitForFinishedExecution } from './poll';
 
 const ACTION_TYPE = 'n8n-nodes-intelliportal.intelliPortal';
 const CREDENTIAL_TYPE = 'intelliPortalApi';
 const HTTP_TYPE = 'n8n-nodes-base.httpRequest';
 /** The HTTP Request node's current version in n8n 2.41 (what a new node in the editor gets). */
 const HTTP_VERSION = 4.5;
-const SENDER = 'Send';
+export const SENDER = 'Send';
 
 export interface N8nSendCase {
 	key: string;
@@ -92,7 +93,7 @@ export function httpNodeCase(
 	};
 }
 
-function workflow(
+export function workflow(
 	name: string,
 	sender: WorkflowJson['nodes'][number],
 	jsCode: string,
@@ -130,7 +131,7 @@ function workflow(
  * The Code node's source: N items, each with its message body. As a user would set the nodes up:
  * what is the same for every item (client, URL) is typed in, what differs is an expression.
  */
-function rowsCode(n: number, runId: string): string {
+export function rowsCode(n: number, runId: string): string {
 	const sample = JSON.stringify(messageBody('RUN', 0));
 	return [
 		`const template = ${sample};`,
@@ -147,11 +148,87 @@ function rowsCode(n: number, runId: string): string {
 
 export interface N8nBench {
 	n8n: N8nInstance;
-	run(
-		sendCase: N8nSendCase,
-		params: { n: number; runId: string },
-	): Promise<SenderView & { wallMs: number; executionMs: number }>;
+	credentials: BenchCredentials;
+	run(sendCase: N8nSendCase, params: { n: number; runId: string }): Promise<SenderRun>;
 	stop(): Promise<void>;
+}
+
+export interface BenchCredentials {
+	ours: { id: string; name: string };
+	header: { id: string; name: string };
+}
+
+/** The two credentials the cases use, created on `n8n` (main, in queue mode). */
+export async function createBenchCredentials(
+	n8n: N8nClient,
+	emulatorBaseUrl: string,
+): Promise<BenchCredentials> {
+	const ours = await n8n.createCredential({
+		name: 'IntelliPortal (emulator)',
+		type: CREDENTIAL_TYPE,
+		data: { apiKey: BENCH_API_KEY, environment: 'custom', baseUrl: emulatorBaseUrl },
+	});
+	const header = await n8n.createCredential({
+		name: 'IntelliPortal bearer header (emulator)',
+		type: 'httpHeaderAuth',
+		data: { name: 'Authorization', value: `Bearer ${BENCH_API_KEY}` },
+	});
+	return { ours: { id: ours.id, name: ours.name }, header: { id: header.id, name: header.name } };
+}
+
+/** The sending node of `sendCase` with the credential it uses. */
+export function senderWithCredential(
+	sendCase: N8nSendCase,
+	credentials: BenchCredentials,
+): WorkflowJson['nodes'][number] {
+	const sender = sendCase.sender();
+	sender.credentials =
+		sender.type === HTTP_TYPE
+			? { httpHeaderAuth: credentials.header }
+			: { [CREDENTIAL_TYPE]: credentials.ours };
+	return sender;
+}
+
+/** The sending node's run in a finished execution. */
+export interface SenderRun extends SenderView {
+	/** The sending node's own execution time as n8n recorded it. */
+	wallMs: number;
+	/** When the sending node started (epoch ms, n8n's record). */
+	startTime: number;
+	/** The whole execution (trigger, items, sending, saving). */
+	executionMs: number;
+	executionStartedAt: number;
+	executionStoppedAt: number;
+}
+
+/** Reads what the sending node reported per item from a finished execution with its data. */
+export function senderRun(label: string, execution: Execution, n: number): SenderRun {
+	const runs = execution.data?.resultData.runData[SENDER];
+	if (!runs || runs.length === 0) {
+		throw new Error(
+			`${label}: the sending node did not run (execution ${execution.id} ${execution.status}: ${JSON.stringify(execution.data?.resultData.error ?? null).slice(0, 500)})`,
+		);
+	}
+	const run = runs[0] as {
+		startTime?: number;
+		executionTime?: number;
+		data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> };
+	};
+	const items = run.data?.main[0] ?? [];
+	const ids: Array<string | undefined> = items.map((item) =>
+		typeof item.json.id === 'string' && item.json.error === undefined ? item.json.id : undefined,
+	);
+	const started = Date.parse(execution.startedAt);
+	const stopped = execution.stoppedAt ? Date.parse(execution.stoppedAt) : Number.NaN;
+	return {
+		ids,
+		senderFailures: ids.filter((id) => id === undefined).length + Math.max(0, n - items.length),
+		wallMs: Number(run.executionTime ?? Number.NaN),
+		startTime: Number(run.startTime ?? Number.NaN),
+		executionMs: stopped - started,
+		executionStartedAt: started,
+		executionStoppedAt: stopped,
+	};
 }
 
 /** Starts n8n with the packed package and the two credentials the cases use. */
@@ -165,56 +242,26 @@ export async function startN8nBench(emulatorBaseUrl: string): Promise<N8nBench> 
 	const n8n = await harness.startN8n({ packageDir: harness.REPO_ROOT, env: extraEnv });
 	try {
 		await n8n.setupOwner();
-		const ours = await n8n.createCredential({
-			name: 'IntelliPortal (emulator)',
-			type: CREDENTIAL_TYPE,
-			data: { apiKey: BENCH_API_KEY, environment: 'custom', baseUrl: emulatorBaseUrl },
-		});
-		const header = await n8n.createCredential({
-			name: 'IntelliPortal bearer header (emulator)',
-			type: 'httpHeaderAuth',
-			data: { name: 'Authorization', value: `Bearer ${BENCH_API_KEY}` },
-		});
+		const credentials = await createBenchCredentials(n8n, emulatorBaseUrl);
 		return {
 			n8n,
+			credentials,
 			async run(sendCase, { n, runId }) {
-				const sender = sendCase.sender();
-				sender.credentials =
-					sender.type === HTTP_TYPE
-						? { httpHeaderAuth: { id: header.id, name: header.name } }
-						: { [CREDENTIAL_TYPE]: { id: ours.id, name: ours.name } };
 				const imported = await n8n.importWorkflow(
-					workflow(`Bench ${sendCase.key} (${n})`, sender, rowsCode(n, runId)),
+					workflow(
+						`Bench ${sendCase.key} (${n})`,
+						senderWithCredential(sendCase, credentials),
+						rowsCode(n, runId),
+					),
 				);
+				const id = await n8n.startManually(imported.id, 'Manual');
 				// Generous bound: a sequential run of 10 000 items takes minutes.
-				const execution = await n8n.runManually(imported.id, {
+				const execution = await waitForFinishedExecution(n8n, id, {
 					timeoutMs: Math.max(600_000, n * 200),
+					onTransient: (error) =>
+						process.stderr.write(`  (waiting out n8n's answer: ${String(error).slice(0, 120)})\n`),
 				});
-				const runs = execution.data?.resultData.runData[SENDER];
-				if (!runs || runs.length === 0) {
-					throw new Error(
-						`${sendCase.key}: the sending node did not run (execution ${execution.id} ${execution.status}: ${JSON.stringify(execution.data?.resultData.error ?? null).slice(0, 500)})`,
-					);
-				}
-				const run = runs[0] as {
-					executionTime?: number;
-					data?: { main: Array<Array<{ json: Record<string, unknown> }> | null> };
-				};
-				const items = run.data?.main[0] ?? [];
-				const ids: Array<string | undefined> = items.map((item) =>
-					typeof item.json.id === 'string' && item.json.error === undefined
-						? item.json.id
-						: undefined,
-				);
-				const started = Date.parse(execution.startedAt);
-				const stopped = execution.stoppedAt ? Date.parse(execution.stoppedAt) : Number.NaN;
-				return {
-					ids,
-					senderFailures:
-						ids.filter((id) => id === undefined).length + Math.max(0, n - items.length),
-					wallMs: Number(run.executionTime ?? Number.NaN),
-					executionMs: stopped - started,
-				};
+				return senderRun(sendCase.key, execution, n);
 			},
 			stop: () => n8n.stop(),
 		};

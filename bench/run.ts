@@ -3,8 +3,12 @@
  *
  *   --n 10000 --rate 200 --latency 25 --concurrency 16   (defaults)
  *   --quick                  CI-sized run (n = 600)
- *   --case send|memory|all|scale   default send; scale (n8n mode): our node at each N of
- *                            --scale-ns (default 10000,100000) in one n8n, time vs floor and n8n RSS
+ *   --case send|memory|all|scale|queue   default send;
+ *                            scale (n8n mode): our node at each N of --scale-ns (default
+ *                            10000,100000), a fresh n8n per N: time vs floor, n8n's RSS and CPU
+ *                            queue (n8n mode): --campaigns 4 campaigns of --campaign-n 2500 at once,
+ *                            same credential, on n8n queue mode (--workers 2, --worker-concurrency 2)
+ *                            and on one regular n8n, side by side (--rows queue,regular)
  *   --cases ours,naive,batched,sequential,ceiling   subset of the send cases (ceiling: n8n mode only)
  *   --sequential-n 2000      a smaller N for the sequential row (compared with its own floor)
  *   --mode core|n8n          core (default): the senders run in this Node process; n8n: inside a real n8n
@@ -29,8 +33,10 @@ import type { CaseParams, SendCaseResult } from './judge';
 import { httpNodeCase, oursNodeCase, startN8nBench } from './n8n-mode';
 import type { N8nBench, N8nSendCase } from './n8n-mode';
 import { N8N_VERSION } from '../scripts/n8n/start';
-import { withRssSampling } from './n8n-rss';
-import type { RssSample } from './n8n-rss';
+import { runScale, scaleTable } from './scale';
+import { campaignsTable, runQueueRow, runRegularRow } from './campaigns';
+import type { CampaignsParams, CampaignsRow } from './campaigns';
+import { loadavg } from 'node:os';
 
 function machine(): Record<string, string | number> {
 	let nproc = cpus().length;
@@ -120,61 +126,6 @@ function memoryTable(m: MemoryResult): string {
 	return rows.join('\n');
 }
 
-interface ScaleRow {
-	n: number;
-	floorMs: number;
-	result: SendCaseResult;
-	rss: RssSample;
-}
-
-/** Our node at its defaults, one campaign per N, in one regular-mode n8n; n8n's RSS sampled. */
-async function runScale(
-	emulator: EmulatorProcess,
-	ns: number[],
-	rate: number,
-	latency: number,
-	concurrency: number,
-): Promise<ScaleRow[]> {
-	const rows: ScaleRow[] = [];
-	const bench = await startN8nBench(emulator.baseUrl);
-	try {
-		const ours = oursNodeCase(
-			'ours',
-			'IntelliPortal node, defaults (Concurrency 16, adaptive pacing)',
-		);
-		for (const n of ns) {
-			const floor = floorOf(n, rate, latency, concurrency);
-			const { result, rss } = await withRssSampling(bench.n8n.pid, async () =>
-				runN8nCase(emulator, bench, ours, { n, rate, latency }, floor),
-			);
-			rows.push({ n, floorMs: Math.round(floor), result, rss });
-			process.stderr.write(
-				`  N=${n}: ${(result.wallMs / 1000).toFixed(1)} s = ${result.ratioToFloor.toFixed(3)} x floor, n8n RSS ${(rss.beforeBytes / 2 ** 20).toFixed(0)} -> peak ${(rss.peakBytes / 2 ** 20).toFixed(0)} MB\n`,
-			);
-		}
-	} finally {
-		await bench.stop();
-	}
-	return rows;
-}
-
-function scaleTable(rows: ScaleRow[], rate: number, latency: number): string {
-	const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-	const out = [
-		`One campaign per N in one regular-mode n8n ${N8N_VERSION} (our node at its defaults), emulator ${rate} req/s, ${latency} ms. RSS: the n8n main process (VmRSS), before the run and its peak during it.`,
-		'',
-		'| N | Sending node time | Whole execution | Floor | × floor | Delivered once | Lost | Duplicated | 429s | n8n RSS before | n8n RSS peak | Peak growth | Growth per 1 000 items |',
-		'|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-	];
-	for (const { n, floorMs, result: r, rss } of rows) {
-		const growth = rss.peakBytes - rss.beforeBytes;
-		out.push(
-			`| ${n} | ${(r.wallMs / 1000).toFixed(1)} s | ${r.executionMs !== undefined ? `${(r.executionMs / 1000).toFixed(1)} s` : ''} | ${(floorMs / 1000).toFixed(1)} s | ${r.ratioToFloor.toFixed(3)} | ${r.deliveredOnce} / ${n} | ${r.failed} | ${r.duplicated} | ${r.http429} | ${mb(rss.beforeBytes)} | ${mb(rss.peakBytes)} | ${mb(growth)} | ${(((growth / n) * 1000) / 2 ** 20).toFixed(2)} MB |`,
-		);
-	}
-	return out.join('\n');
-}
-
 async function main(): Promise<void> {
 	const { values } = parseArgs({
 		options: {
@@ -189,6 +140,12 @@ async function main(): Promise<void> {
 			mode: { type: 'string', default: 'core' },
 			clients: { type: 'string', default: '100000' },
 			'scale-ns': { type: 'string', default: '10000,100000' },
+			'scale-baseline': { type: 'boolean', default: false },
+			campaigns: { type: 'string', default: '4' },
+			'campaign-n': { type: 'string', default: '2500' },
+			workers: { type: 'string', default: '2' },
+			'worker-concurrency': { type: 'string', default: '2' },
+			rows: { type: 'string', default: 'queue,regular' },
 			out: { type: 'string', default: join(__dirname, 'results') },
 		},
 		strict: true,
@@ -207,10 +164,12 @@ async function main(): Promise<void> {
 	const concurrency = concurrencyGiven ? num('concurrency', values.concurrency, 1) : 16;
 	const clients = num('clients', values.clients, 1);
 	const which = values.case ?? 'send';
-	if (!['send', 'memory', 'all', 'scale'].includes(which))
-		throw new Error(`--case must be send, memory, all or scale`);
+	if (!['send', 'memory', 'all', 'scale', 'queue'].includes(which))
+		throw new Error(`--case must be send, memory, all, scale or queue`);
 	const mode = values.mode ?? 'core';
 	if (mode !== 'core' && mode !== 'n8n') throw new Error(`--mode must be core or n8n`);
+	if ((which === 'scale' || which === 'queue') && mode !== 'n8n')
+		throw new Error(`--case ${which} runs inside n8n: add --mode n8n`);
 	const sequentialN =
 		values['sequential-n'] !== undefined ? num('sequential-n', values['sequential-n'], 1) : n;
 
@@ -225,6 +184,7 @@ async function main(): Promise<void> {
 				? `inside a real n8n ${N8N_VERSION} (the e2e harness, our package installed from its npm pack): Manual Trigger → Code (N items) → sending node, run as the editor runs it; wall time = the sending node's execution time recorded by n8n`
 				: 'core-level run: every sender runs in this Node process against the emulator (separate process); not inside n8n',
 		machine: machine(),
+		loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
 		params: {
 			n,
 			rate,
@@ -335,10 +295,50 @@ async function main(): Promise<void> {
 		}
 		if (which === 'scale') {
 			const ns = (values['scale-ns'] ?? '').split(',').map((raw) => num('scale-ns', raw.trim(), 1));
-			process.stderr.write(`bench scale: N = ${ns.join(', ')} in one n8n (rate ${rate}/s)\n`);
-			const scale = await runScale(emulator, ns, rate, latency, concurrency);
+			process.stderr.write(
+				`bench scale: N = ${ns.join(', ')}, a fresh n8n per N (rate ${rate}/s)\n`,
+			);
+			const scale = await runScale(emulator, ns, {
+				rate,
+				latency,
+				concurrency,
+				baseline: values['scale-baseline'] === true,
+			});
 			report.scale = scale;
-			printed.push(scaleTable(scale, rate, latency));
+			printed.push(scaleTable(scale, { rate, latency }, N8N_VERSION));
+		}
+		if (which === 'queue') {
+			const campaignsParams: CampaignsParams = {
+				campaigns: num('campaigns', values.campaigns, 1),
+				n: num('campaign-n', values['campaign-n'], 1),
+				rate,
+				latency,
+				workers: num('workers', values.workers, 1),
+				workerConcurrency: num('worker-concurrency', values['worker-concurrency'], 1),
+			};
+			const rowKeys = (values.rows ?? '').split(',').map((k) => k.trim());
+			for (const key of rowKeys) {
+				if (key !== 'queue' && key !== 'regular')
+					throw new Error(`--rows takes queue and/or regular, got '${key}'`);
+			}
+			report.params = { ...(report.params as object), ...campaignsParams };
+			process.stderr.write(
+				`bench queue: ${campaignsParams.campaigns} × ${campaignsParams.n} messages at once (rate ${rate}/s), rows ${rowKeys.join(', ')}\n`,
+			);
+			const rows: CampaignsRow[] = [];
+			for (const key of rowKeys) {
+				rows.push(
+					key === 'queue'
+						? await runQueueRow(emulator, campaignsParams)
+						: await runRegularRow(emulator, campaignsParams),
+				);
+				const r = rows[rows.length - 1];
+				process.stderr.write(
+					`  ${key}: ${(r.sendingSpanMs / 1000).toFixed(1)} s = ${r.ratioToFloor.toFixed(3)} x floor, ${r.verdict.deliveredOnce}/${r.verdict.n} once, lost ${r.verdict.lost}, duplicated ${r.verdict.duplicated}, 429s ${r.verdict.http429}, load ${r.usage.loadAverage.mean}\n`,
+				);
+			}
+			report.queue = rows;
+			printed.push(campaignsTable(rows, campaignsParams));
 		}
 		if (which === 'memory' || which === 'all') {
 			process.stderr.write(`bench memory: seeding ${clients} clients ...\n`);
@@ -354,13 +354,21 @@ async function main(): Promise<void> {
 	}
 
 	const m = report.machine as Record<string, string | number>;
-	printed.push('', `Machine: ${m.nproc} CPUs (${m.cpuModel}), Node ${m.node}, ${m.platform}.`);
+	report.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
+	printed.push(
+		'',
+		`Machine: ${m.nproc} CPUs (${m.cpuModel}), Node ${m.node}, ${m.platform}; load average at the start ${String(report.loadAverageAtStart)}, at the end ${String(report.loadAverageAtEnd)} (1, 5, 15 min).`,
+	);
 	const outDir = resolve(values.out ?? join(__dirname, 'results'));
 	mkdirSync(outDir, { recursive: true });
 	const stamp = String(report.timestamp).replace(/[:.]/g, '-');
 	report.markdown = printed.join('\n');
 	const prefix =
-		which === 'memory' ? 'memory-' : which === 'scale' ? 'scale-' : mode === 'n8n' ? 'n8n-' : '';
+		which === 'memory' || which === 'scale' || which === 'queue'
+			? `${which}-`
+			: mode === 'n8n'
+				? 'n8n-'
+				: '';
 	const file = join(outDir, `${prefix}${stamp}.json`);
 	writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
 	writeFileSync(join(outDir, `${prefix}latest.json`), `${JSON.stringify(report, null, '\t')}\n`);

@@ -2,7 +2,7 @@
  * The benchmark's verdicts come from the emulator's message list, not from the sender: these
  * pin down how lost, duplicated and out-of-order results are counted.
  */
-import { floorMs, judgeSendCase } from '../../bench/judge';
+import { floorMs, judgeCampaigns, judgeSendCase } from '../../bench/judge';
 import type { EmulatorProcess } from '../../bench/emulator-process';
 
 function fakeEmulator(messages: Array<{ id: string; text: string }>, rateLimited = 0) {
@@ -69,4 +69,51 @@ test('order is preserved only when every returned id belongs to its own input in
 test('the floor is the larger of the rate bound and the latency bound', () => {
 	expect(floorMs(10_000, 200, 25, 16)).toBe(50_000);
 	expect(floorMs(10_000, 200, 25, 1)).toBe(250_000);
+});
+
+test('concurrent campaigns are judged each on its own run id, 429s and requests once for all', async () => {
+	const emulator = fakeEmulator(
+		[
+			{ id: 'a0', text: 'bench:a:0' },
+			{ id: 'a1', text: 'bench:a:1' },
+			{ id: 'b0', text: 'bench:b:0' },
+			{ id: 'b0x', text: 'bench:b:0' },
+			// b:1 never arrived; a message of a third run is not either campaign's.
+			{ id: 'c0', text: 'bench:c:0' },
+		],
+		3,
+	);
+	const verdict = await judgeCampaigns(emulator, [
+		{ runId: 'a', n: 2, sender: { ids: ['a0', 'a1'], senderFailures: 0 } },
+		{ runId: 'b', n: 2, sender: { ids: ['b0', undefined], senderFailures: 1 } },
+	]);
+	expect(verdict.campaigns).toEqual([
+		{
+			runId: 'a',
+			n: 2,
+			deliveredOnce: 2,
+			lost: 0,
+			duplicated: 0,
+			senderFailures: 0,
+			orderPreserved: true,
+		},
+		{
+			runId: 'b',
+			n: 2,
+			deliveredOnce: 0,
+			lost: 1,
+			duplicated: 1,
+			senderFailures: 1,
+			orderPreserved: true,
+		},
+	]);
+	expect(verdict).toMatchObject({
+		n: 4,
+		deliveredOnce: 2,
+		lost: 1,
+		duplicated: 1,
+		http429: 3,
+		requests: 8,
+		accepted: 5,
+	});
 });
