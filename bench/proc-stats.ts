@@ -4,7 +4,7 @@
  * kernel's own peak), the machine's busy CPU and load average. The figures that say what bounds a
  * run: n8n's CPU time against the wall clock, and how much of the machine others were using.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 /** Linux's USER_HZ (clock ticks per second in /proc/<pid>/stat); 100 on every common kernel. */
@@ -81,6 +81,19 @@ export function memoryOf(pid: number): { rssBytes: number; hwmBytes: number } | 
 	return { rssBytes: rss * 1024, hwmBytes: (Number.isFinite(hwm) ? hwm : rss) * 1024 };
 }
 
+/**
+ * Resets the kernel's peak-RSS mark (VmHWM) of `pid` to its current RSS (`5` to
+ * /proc/<pid>/clear_refs), so that VmHWM afterwards is the peak since now; false where not allowed.
+ */
+export function resetPeakRss(pid: number): boolean {
+	try {
+		writeFileSync(`/proc/${pid}/clear_refs`, '5');
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** Busy and total jiffies of the whole machine (/proc/stat's first line). */
 export function machineJiffies(): { busy: number; total: number } {
 	const line = read('/proc/stat')?.split('\n')[0] ?? '';
@@ -110,8 +123,12 @@ export interface ProcessUsage {
 	/** Highest VmRSS sampled during the window. */
 	rssPeakBytes: number;
 	rssAfterBytes: number;
-	/** The kernel's VmHWM at the end: peak RSS over the process's whole life. */
+	/**
+	 * The kernel's VmHWM at the end: the peak RSS since the window started (the mark is reset at
+	 * its start), or over the process's whole life where the reset was not allowed.
+	 */
 	hwmBytes: number;
+	hwmSinceStart: boolean;
 }
 
 export interface MachineUsage {
@@ -141,6 +158,7 @@ export function watchUsage(
 	const cpuStart = processes.map(cpuOf);
 	const rssOf = (pid: number) => memoryOf(pid)?.rssBytes ?? Number.NaN;
 	const rssStart = processes.map((p) => rssOf(p.pid));
+	const hwmReset = processes.map((p) => resetPeakRss(p.pid));
 	const rssPeak = [...rssStart];
 	const loads: number[] = [loadavg()[0]];
 	const timer = setInterval(() => {
@@ -166,9 +184,14 @@ export function watchUsage(
 					cpuSeconds: round(cpu, 1),
 					coresUsed: round(cpu / wallSeconds, 2),
 					rssBeforeBytes: rssStart[i],
-					rssPeakBytes: Math.max(rssPeak[i], after),
+					rssPeakBytes: Math.max(
+						rssPeak[i],
+						after,
+						hwmReset[i] ? (memoryOf(p.pid)?.hwmBytes ?? 0) : 0,
+					),
 					rssAfterBytes: after,
 					hwmBytes: memoryOf(p.pid)?.hwmBytes ?? Number.NaN,
+					hwmSinceStart: hwmReset[i],
 				};
 			});
 			loads.push(loadavg()[0]);

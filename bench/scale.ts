@@ -14,13 +14,13 @@ import type { SendCaseResult } from './judge';
 import { oursNodeCase, rowsCode, SENDER, startN8nBench, workflow } from './n8n-mode';
 import type { N8nBench } from './n8n-mode';
 import { waitForFinishedExecution } from './poll';
-import { memoryOf, watchUsage } from './proc-stats';
+import { memoryOf, resetPeakRss, watchUsage } from './proc-stats';
 import type { MachineUsage } from './proc-stats';
 
 export interface N8nMemory {
 	/** VmRSS of the n8n process once ready (owner and credentials set up), before the run. */
 	readyBytes: number;
-	/** VmHWM at the end: the process's peak over its whole (fresh) life. */
+	/** VmHWM at the end, the mark reset when ready: the peak during the run. */
 	peakBytes: number;
 	/** VmRSS after the run. */
 	afterBytes: number;
@@ -51,7 +51,6 @@ function memoryNow(pid: number): { rss: number; hwm: number } {
 async function runBaseline(emulator: EmulatorProcess, n: number): Promise<BaselineRun> {
 	const bench: N8nBench = await startN8nBench(emulator.baseUrl);
 	try {
-		const ready = memoryNow(bench.n8n.pid).rss;
 		const imported = await bench.n8n.importWorkflow(
 			workflow(
 				`Bench baseline (${n})`,
@@ -66,6 +65,8 @@ async function runBaseline(emulator: EmulatorProcess, n: number): Promise<Baseli
 				rowsCode(n, 'baseline'),
 			),
 		);
+		const ready = memoryNow(bench.n8n.pid).rss;
+		resetPeakRss(bench.n8n.pid);
 		const id = await bench.n8n.startManually(imported.id, 'Manual');
 		const execution = await waitForFinishedExecution(bench.n8n, id, { timeoutMs: 900_000 });
 		const run = execution.data?.resultData.runData[SENDER]?.[0] as
@@ -99,8 +100,8 @@ export async function runScale(
 		const bench = await startN8nBench(emulator.baseUrl);
 		let row: ScaleRow;
 		try {
-			const ready = memoryNow(bench.n8n.pid).rss;
 			await prepareEmulator(emulator, { n, rate: params.rate, latency: params.latency });
+			const ready = memoryNow(bench.n8n.pid).rss;
 			const runId = `scale-${n}-${Date.now().toString(36)}`;
 			process.stderr.write(`  N=${n}: sending ...\n`);
 			const watch = watchUsage(
@@ -154,7 +155,7 @@ export function scaleTable(
 	const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 	const withBaseline = rows.some((r) => r.baseline);
 	const out = [
-		`One campaign per N, each in a fresh regular-mode n8n ${version} (our node at its defaults), emulator ${params.rate} req/s, ${params.latency} ms. Memory: the n8n process (VmRSS when ready, VmHWM = its peak). CPU: n8n and its task runner, CPU seconds / wall seconds during the send.`,
+		`One campaign per N, each in a fresh regular-mode n8n ${version} (our node at its defaults), emulator ${params.rate} req/s, ${params.latency} ms. Memory: the n8n process (VmRSS when ready; peak = VmHWM, its mark reset when ready, so the peak during the run). CPU: n8n and its task runner, CPU seconds / wall seconds during the send.`,
 		'',
 		`| N | Sending node time | Whole execution | Floor | × floor | Delivered once | Lost | Duplicated | 429s | n8n RSS ready → peak | Peak growth | Growth per 1 000 items |${withBaseline ? ' n8n alone (No Operation): peak growth |' : ''} n8n cores used | Machine cores busy (others) | Load avg mean / max |`,
 		`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${withBaseline ? '---:|' : ''}---:|---:|---:|`,
