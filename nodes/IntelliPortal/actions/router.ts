@@ -9,6 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { errorItemJson } from '../errors';
 import * as client from './client';
 import * as message from './message';
+import * as sendAndWait from './message/sendAndWait';
 import * as webhook from './webhook';
 
 /** What every operation module exports besides its description. */
@@ -23,7 +24,7 @@ export type OperationExecute = (
  * operation added for version 2 stays unknown to version 1.
  */
 const OPERATIONS: Record<string, Record<string, { execute: OperationExecute }>> = {
-	message: { send: message.send, sendTemplate: message.sendTemplate },
+	message: { send: message.send, sendTemplate: message.sendTemplate, sendAndWait },
 	client: { getAll: client.getAll, onboard: client.onboard },
 	webhook: { get: webhook.get, update: webhook.update },
 };

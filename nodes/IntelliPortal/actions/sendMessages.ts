@@ -98,7 +98,7 @@ async function sendOne(
  * getExecutionCancelSignal), else undefined. Applies to every node version: without a Stop it
  * changes nothing.
  */
-function cancelSignalOf(ctx: IExecuteFunctions): AbortSignalLike | undefined {
+export function cancelSignalOf(ctx: IExecuteFunctions): AbortSignalLike | undefined {
 	const read = (ctx as Partial<Pick<IExecuteFunctions, 'getExecutionCancelSignal'>>)
 		.getExecutionCancelSignal;
 	if (typeof read !== 'function') return undefined;
@@ -110,7 +110,7 @@ function cancelSignalOf(ctx: IExecuteFunctions): AbortSignalLike | undefined {
 }
 
 /** Also subscribes to onExecutionCancellation where it exists (hosts with a handler, no signal). */
-function listenForCancellation(ctx: IExecuteFunctions, run: RunControl): void {
+export function listenForCancellation(ctx: IExecuteFunctions, run: RunControl): void {
 	const subscribe = (ctx as Partial<Pick<IExecuteFunctions, 'onExecutionCancellation'>>)
 		.onExecutionCancellation;
 	if (typeof subscribe !== 'function') return;
@@ -171,6 +171,27 @@ function readSendOptions(ctx: IExecuteFunctions): {
 }
 
 /**
+ * The account's shared rate governor: runs of the same account (credential + server) and pacing
+ * settings in this process share one, so every send of the account is paced together.
+ */
+export function accountGovernor(
+	account: { baseUrl: string; apiKey: string },
+	clock: { sleep: (ms: number) => Promise<void>; now: () => number },
+	pacing: { concurrency: number; maxRequestsPerSecond: number },
+): ObservableRateGovernor {
+	const { concurrency, maxRequestsPerSecond } = pacing;
+	return sharedGovernors.governorFor(
+		{ ...account, settings: `c=${concurrency};r=${maxRequestsPerSecond}` },
+		{
+			...clock,
+			maxConcurrency: concurrency,
+			initialConcurrency: concurrency,
+			maxRequestsPerSecond: maxRequestsPerSecond > 0 ? maxRequestsPerSecond : undefined,
+		},
+	);
+}
+
+/**
  * Message → Send / Send Template for all input items. Each item is one API call. The calls share
  * one adaptive rate governor (a 429 pauses the whole run for the server's Retry-After instead of
  * every call discovering the limit on its own) and run with bounded concurrency through the
@@ -207,16 +228,7 @@ export async function sendMessages(
 	listenForCancellation(this, run);
 	let governor: ObservableRateGovernor | undefined;
 	const governorFor = (account: { baseUrl: string; apiKey: string }) => {
-		// Runs of the same account (credential + server) in this process share one governor.
-		governor = sharedGovernors.governorFor(
-			{ ...account, settings: `c=${concurrency};r=${maxRequestsPerSecond}` },
-			{
-				...clock,
-				maxConcurrency: concurrency,
-				initialConcurrency: concurrency,
-				maxRequestsPerSecond: maxRequestsPerSecond > 0 ? maxRequestsPerSecond : undefined,
-			},
-		);
+		governor = accountGovernor(account, clock, { concurrency, maxRequestsPerSecond });
 		return governor;
 	};
 	const setup = await getIntelliPortalClient

@@ -6,6 +6,11 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import {
+	sendAndWaitWebhook,
+	sendAndWaitWebhooks,
+	waitingNodeTooltip,
+} from '../actions/message/sendAndWaitWebhook';
 import { router } from '../actions/router';
 import { versionDescription } from '../actions/versionDescription';
 import { searchClients } from '../methods/listSearch';
@@ -17,10 +22,17 @@ export class IntelliPortalV2 implements INodeType {
 
 	/** The base (name, icon, …) comes from IntelliPortal.node.ts, which n8n loads. */
 	constructor(baseDescription: INodeTypeBaseDescription) {
-		this.description = versionDescription(baseDescription, 2, properties);
+		this.description = {
+			...versionDescription(baseDescription, 2, properties),
+			// Send and Wait's waiting webhooks (only n8n's waiting executions call them).
+			webhooks: sendAndWaitWebhooks,
+			waitingNodeTooltip,
+		};
 	}
 
 	methods = { listSearch: { searchClients } };
+
+	webhook = sendAndWaitWebhook;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this, properties);

@@ -1,0 +1,190 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+import { NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
+
+import { DEFAULT_TIMEOUT_MS, LIMITS, RunControl } from '../../../../shared';
+import type { SendMessageInput } from '../../../../shared';
+import { errorItemJson, toNodeError } from '../../errors';
+import { own, parameterError, readParameter } from '../../fields';
+import { getIntelliPortalClient } from '../../transport/client';
+import { N8nTransport } from '../../transport/N8nTransport';
+import {
+	DEFAULT_CONCURRENCY,
+	accountGovernor,
+	cancelSignalOf,
+	listenForCancellation,
+} from '../sendMessages';
+import {
+	DEFAULT_APPROVE_LABEL,
+	DEFAULT_DECLINE_LABEL,
+	DEFAULT_RESPOND_LABEL,
+	description as fields,
+} from './sendAndWaitFields';
+import { waitTill } from './sendAndWaitLimit';
+import { DEFAULT_WAIT_BUDGET_MINUTES } from './sendFields';
+
+export const option: INodePropertyOptions = {
+	name: 'Send and Wait for Response',
+	value: SEND_AND_WAIT_OPERATION,
+	description:
+		'Send a message with response links and wait until the recipient approves, declines or answers',
+	action: 'Send message and wait for response',
+};
+
+/** Its own parameters (Client and To are version 2's copies of the sends' fields). */
+export const description: INodeProperties[] = fields;
+
+export interface ResponseLink {
+	label: string;
+	url: string;
+}
+
+/** A label on one line (a line break would separate it from its link in the message). */
+function oneLine(value: unknown, fallback: string): string {
+	const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+	const line = text.replace(/\s+/g, ' ').trim();
+	return line === '' ? fallback : line;
+}
+
+/**
+ * The message as the recipient gets it: the text, a blank line, then one "Label: URL" line per
+ * link. Plain URLs on their own lines are what SMS and WhatsApp make clickable.
+ */
+export function composeMessage(message: string, links: ResponseLink[]): string {
+	const lines = links.map((link) => `${link.label}: ${link.url}`);
+	return `${message.trimEnd()}\n\n${lines.join('\n')}`;
+}
+
+/** The signed links for the chosen response type, from n8n's getSignedResumeUrl. */
+function responseLinks(ctx: IExecuteFunctions, responseType: string): ResponseLink[] {
+	if (responseType === 'freeText') {
+		const options = readParameter(ctx, 'options', 0, {}) as IDataObject;
+		return [
+			{
+				label: oneLine(own(options, 'messageButtonLabel'), DEFAULT_RESPOND_LABEL),
+				url: ctx.getSignedResumeUrl(),
+			},
+		];
+	}
+	const approval = readParameter(ctx, 'approvalOptions', 0, {}) as IDataObject;
+	const values = (own(approval, 'values') ?? {}) as IDataObject;
+	const links = [
+		{
+			label: oneLine(own(values, 'approveLabel'), DEFAULT_APPROVE_LABEL),
+			url: ctx.getSignedResumeUrl({ approved: 'true' }),
+		},
+	];
+	if (own(values, 'approvalType') === 'double') {
+		links.push({
+			label: oneLine(own(values, 'disapproveLabel'), DEFAULT_DECLINE_LABEL),
+			url: ctx.getSignedResumeUrl({ approved: 'false' }),
+		});
+	}
+	return links;
+}
+
+/** Reads and checks everything before anything is sent; the request goes to the core as is. */
+function buildRequest(ctx: IExecuteFunctions): SendMessageInput {
+	const message = readParameter(ctx, 'message', 0, '');
+	if (typeof message !== 'string' && typeof message !== 'number') {
+		throw parameterError(ctx, 'message', 0, 'must be text');
+	}
+	if (String(message).trim() === '') throw parameterError(ctx, 'message', 0, 'must not be empty');
+	const responseType = readParameter(ctx, 'responseType', 0, 'approval');
+	if (responseType !== 'approval' && responseType !== 'freeText') {
+		throw parameterError(
+			ctx,
+			'responseType',
+			0,
+			'must be Approval (approval) or Free Text (freeText)',
+		);
+	}
+	const body = composeMessage(String(message), responseLinks(ctx, responseType));
+	if (body.length > LIMITS.textBody) {
+		throw parameterError(
+			ctx,
+			'message',
+			0,
+			`is too long: with the response links added the message has ${body.length} characters, at most ${LIMITS.textBody} can be sent`,
+			`Shorten the message by at least ${body.length - LIMITS.textBody} characters.`,
+		);
+	}
+	return {
+		client_ref: readParameter(ctx, 'clientRef', 0, '', { extractValue: true }),
+		to: readParameter(ctx, 'to', 0, ''),
+		type: 'text',
+		text: { body },
+	};
+}
+
+/** The core's client for this send: the account's shared pacing, Stop, the sends' wait budget. */
+async function coreClient(ctx: IExecuteFunctions, account: { apiKey: string }) {
+	const transport = new N8nTransport(ctx);
+	const clock = {
+		sleep: async (ms: number) => await transport.sleep(ms),
+		now: () => transport.now(),
+	};
+	const run = new RunControl({
+		now: clock.now,
+		waitBudgetMs: DEFAULT_WAIT_BUDGET_MINUTES * 60_000,
+		signal: cancelSignalOf(ctx),
+	});
+	listenForCancellation(ctx, run);
+	const setup = await getIntelliPortalClient.call(ctx, {
+		transport,
+		run,
+		timeoutMs: DEFAULT_TIMEOUT_MS,
+		governorFor: (resolved) =>
+			accountGovernor(resolved, clock, {
+				concurrency: DEFAULT_CONCURRENCY,
+				maxRequestsPerSecond: 0,
+			}),
+	});
+	account.apiKey = setup.apiKey;
+	return setup.client;
+}
+
+function tooManyItems(ctx: IExecuteFunctions, count: number): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Send and Wait for Response asks one recipient per execution, but ${count} items came in`,
+		{
+			itemIndex: 0,
+			description:
+				'An execution can wait for one answer at a time. To ask several recipients, put this node in a Loop Over Items node with a batch size of 1, or start one execution per recipient.',
+		},
+	);
+}
+
+/**
+ * Message → Send and Wait for Response: sends one message whose links are n8n's signed resume
+ * URLs for this execution and node, through the core like every send (validation, retries that
+ * never send twice, the account's pacing), then puts the execution to wait (offloaded: it
+ * survives a restart) until the recipient answers through sendAndWaitWebhook or the wait limit
+ * is reached. On an answer n8n continues with the webhook's output ({ data: { approved } } or
+ * { data: { text } }); on the limit with this node's input items, as the built-in nodes do. The
+ * limit is read before sending, so a bad limit never leaves a message out there.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const account = { apiKey: '' };
+	try {
+		if (items.length > 1) throw tooManyItems(this, items.length);
+		const until = waitTill(this, new Date());
+		const client = await coreClient(this, account);
+		await client.sendMessage(buildRequest(this));
+		await this.putExecutionToWait(until);
+		return items;
+	} catch (error) {
+		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0, account.apiKey);
+		const json = errorItemJson(error, account.apiKey);
+		return items.map((_, i) => ({ json, pairedItem: { item: i } }));
+	}
+}

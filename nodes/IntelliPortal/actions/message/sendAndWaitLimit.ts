@@ -1,0 +1,75 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { WAIT_INDEFINITELY } from 'n8n-workflow';
+
+import { own, parameterError } from '../../fields';
+
+const UNIT_MS: Record<string, number> = {
+	minutes: 60_000,
+	hours: 3_600_000,
+	days: 86_400_000,
+};
+
+function isPlainObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A date/time parameter: an ISO text, a number of ms, a Date or a Luxon DateTime (toISO()). */
+function toDate(value: unknown): Date | undefined {
+	if (value instanceof Date) return value;
+	if (typeof value === 'string' && value.trim() !== '') return new Date(value.trim());
+	if (typeof value === 'number') return new Date(value);
+	const toISO = isPlainObject(value) ? undefined : (value as { toISO?: unknown } | null)?.toISO;
+	if (typeof toISO === 'function') {
+		const iso: unknown = toISO.call(value);
+		if (typeof iso === 'string') return new Date(iso);
+	}
+	return undefined;
+}
+
+/**
+ * When the execution stops waiting without an answer (Options → Limit Wait Time), or
+ * WAIT_INDEFINITELY. Read and checked before the message is sent, so a bad limit never leaves a
+ * message out there whose links lead nowhere.
+ */
+export function waitTill(ctx: IExecuteFunctions, now: Date): Date {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const limit = isPlainObject(options) ? own(options, 'limitWaitTime') : undefined;
+	const values = isPlainObject(limit) ? own(limit, 'values') : undefined;
+	if (!isPlainObject(values)) return WAIT_INDEFINITELY;
+
+	const limitType = own(values, 'limitType') ?? 'afterTimeInterval';
+	if (limitType === 'afterTimeInterval') {
+		const amount = Number(own(values, 'resumeAmount') ?? 1);
+		const unit = String(own(values, 'resumeUnit') ?? 'hours');
+		const unitMs = UNIT_MS[unit];
+		if (unitMs === undefined) {
+			throw parameterError(ctx, 'limitWaitTime', 0, `has an unknown unit "${unit.slice(0, 20)}"`);
+		}
+		if (!Number.isFinite(amount) || amount <= 0) {
+			throw parameterError(ctx, 'limitWaitTime', 0, 'must have an amount greater than 0');
+		}
+		return new Date(now.getTime() + amount * unitMs);
+	}
+	if (limitType === 'atSpecifiedTime') {
+		const at = toDate(own(values, 'maxDateAndTime'));
+		if (at === undefined || Number.isNaN(at.getTime())) {
+			throw parameterError(ctx, 'limitWaitTime', 0, 'must have a valid "Max Date and Time"');
+		}
+		if (at.getTime() <= now.getTime()) {
+			throw parameterError(
+				ctx,
+				'limitWaitTime',
+				0,
+				`has a "Max Date and Time" in the past (${at.toISOString()})`,
+				'Set a date and time in the future, or remove the limit to wait until the recipient answers.',
+			);
+		}
+		return at;
+	}
+	throw parameterError(
+		ctx,
+		'limitWaitTime',
+		0,
+		'must be "After Time Interval" or "At Specified Time"',
+	);
+}

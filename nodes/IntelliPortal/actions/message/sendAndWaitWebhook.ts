@@ -1,0 +1,154 @@
+import type {
+	IDataObject,
+	IWebhookDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
+
+import { LIMITS } from '../../../../shared';
+import {
+	DEFAULT_APPROVE_LABEL,
+	DEFAULT_DECLINE_LABEL,
+	DEFAULT_FORM_BUTTON_LABEL,
+} from './sendAndWaitFields';
+import {
+	PAGE_HEADERS,
+	RESPONSE_FIELD,
+	answerRecordedPage,
+	noActionPage,
+	previewPage,
+	responseFormPage,
+} from './sendAndWaitPages';
+
+/**
+ * The waiting webhooks of Send and Wait (version 2's description). n8n serves them only while an
+ * execution waits on this node, at /webhook-waiting/<execution>/<node id>, and checks the link's
+ * signature (made by getSignedResumeUrl) before calling the node: a node whose operation is
+ * sendAndWait and whose id is the path's last segment gets its signed URLs validated, a link
+ * without a valid signature is refused by n8n itself, and a link of an execution that is no
+ * longer waiting on this node gets n8n's "No action required" page.
+ */
+export const sendAndWaitWebhooks: IWebhookDescription[] = ['GET', 'POST'].map((httpMethod) => ({
+	name: 'default',
+	httpMethod,
+	responseMode: 'onReceived',
+	responseData: '',
+	path: '={{ $nodeId }}',
+	restartWebhook: true,
+	isFullPath: true,
+}));
+
+/** The editor's hint on a node the execution waits on. */
+export const waitingNodeTooltip =
+	'={{ $parameter["operation"] === "sendAndWait" ? "Execution will continue after the recipient\'s response" : "" }}';
+
+/**
+ * Programs that fetch a link to render a preview of it (messengers, social networks, search
+ * engines) rather than a person opening it: an approval link must not be answered by them. No
+ * user agent at all counts as one (n8n's built-in nodes decide the same for Teams' preview).
+ */
+const LINK_PREVIEW_AGENT =
+	/bot\b|crawler|spider|preview|facebookexternalhit|facebot|whatsapp|telegram|slack|discord|skype|teams|linkedin|pinterest|embedly|vkshare|outbrain|quora link|redditbot|bitlybot|google-pagerenderer|mastodon|snapchat|viber|line\/|kakaotalk|zalo|headless/i;
+
+export function isLinkPreview(userAgent: unknown): boolean {
+	if (typeof userAgent !== 'string' || userAgent.trim() === '') return true;
+	return LINK_PREVIEW_AGENT.test(userAgent);
+}
+
+function sendPage(ctx: IWebhookFunctions, status: number, html: string): void {
+	const res = ctx.getResponseObject();
+	for (const [name, value] of Object.entries(PAGE_HEADERS)) res.setHeader(name, value);
+	res.status(status).send(html);
+}
+
+function stringParameter(ctx: IWebhookFunctions, name: string, fallback: string): string {
+	try {
+		const value = ctx.getNodeParameter(name, fallback);
+		return typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
+	} catch {
+		// An expression that no longer resolves: the page shows the fallback instead of failing.
+		return fallback;
+	}
+}
+
+/** The label the workflow gave the answer the recipient chose (shown on the "recorded" page). */
+function approvalLabel(ctx: IWebhookFunctions, approved: boolean): string {
+	const name = approved ? 'approveLabel' : 'disapproveLabel';
+	const fallback = approved ? DEFAULT_APPROVE_LABEL : DEFAULT_DECLINE_LABEL;
+	const label = stringParameter(ctx, `approvalOptions.values.${name}`, fallback).trim();
+	return label === '' ? fallback : label;
+}
+
+function formOptions(ctx: IWebhookFunctions): { title: string; message: string; button: string } {
+	const description = stringParameter(ctx, 'options.responseFormDescription', '');
+	const button = stringParameter(ctx, 'options.responseFormButtonLabel', '').trim();
+	return {
+		title: stringParameter(ctx, 'options.responseFormTitle', ''),
+		message: description.trim() !== '' ? description : stringParameter(ctx, 'message', ''),
+		button: button === '' ? DEFAULT_FORM_BUTTON_LABEL : button,
+	};
+}
+
+/** The recipient's Free Text answer, or what is wrong with it. */
+function readResponseText(body: unknown): { text: string } | { text: string; problem: string } {
+	const raw =
+		typeof body === 'object' && body !== null ? (body as IDataObject)[RESPONSE_FIELD] : '';
+	const text = typeof raw === 'string' ? raw : '';
+	if (text.trim() === '') return { text, problem: 'Please write a response before sending it.' };
+	if (text.length > LIMITS.textBody) {
+		return {
+			text: text.slice(0, LIMITS.textBody),
+			problem: `The response is too long: at most ${LIMITS.textBody} characters, this one has ${text.length}.`,
+		};
+	}
+	return { text };
+}
+
+function resume(json: IDataObject): IWebhookResponseData {
+	return { noWebhookResponse: true, workflowData: [[{ json }]] };
+}
+
+/**
+ * Answers a recipient who followed a link of a waiting Send and Wait node. Only answers that end
+ * the wait return workflowData (n8n then resumes the execution with it as this node's output):
+ * an approval link opened by a person, a Free Text form sent with a response. Everything else
+ * (a link preview, the form itself, a form sent empty) shows a page and leaves the execution
+ * waiting.
+ */
+export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const request = this.getRequestObject();
+	const respondedAt = new Date().toISOString();
+	if (this.getNodeParameter('operation', '') !== SEND_AND_WAIT_OPERATION) {
+		sendPage(this, 404, noActionPage());
+		return { noWebhookResponse: true };
+	}
+
+	if (this.getNodeParameter('responseType', 'approval') === 'freeText') {
+		const form = formOptions(this);
+		if (request.method !== 'POST') {
+			sendPage(this, 200, responseFormPage({ ...form, buttonLabel: form.button }));
+			return { noWebhookResponse: true };
+		}
+		const answer = readResponseText(this.getBodyData());
+		if ('problem' in answer) {
+			sendPage(this, 400, responseFormPage({ ...form, buttonLabel: form.button, error: answer }));
+			return { noWebhookResponse: true };
+		}
+		sendPage(this, 200, answerRecordedPage(answer.text));
+		return resume({ data: { text: answer.text, respondedAt } });
+	}
+
+	if (isLinkPreview(this.getHeaderData()['user-agent'])) {
+		sendPage(this, 200, previewPage());
+		return { noWebhookResponse: true };
+	}
+	const approved = this.getQueryData() as IDataObject;
+	if (approved.approved !== 'true' && approved.approved !== 'false') {
+		sendPage(this, 404, noActionPage());
+		return { noWebhookResponse: true };
+	}
+	const isApproved = approved.approved === 'true';
+	sendPage(this, 200, answerRecordedPage(approvalLabel(this, isApproved)));
+	return resume({ data: { approved: isApproved, respondedAt } });
+}
