@@ -138,6 +138,9 @@ export class IntelliPortalTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// 200 with an empty body once the execution is started (n8n 2.41 would otherwise
+				// answer the text "firstEntryJson"); repeats and refusals answer with their own body
+				responseData: 'noData',
 				path: 'webhook',
 			},
 		],
