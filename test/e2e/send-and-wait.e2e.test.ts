@@ -1,0 +1,354 @@
+/**
+ * Send and Wait for Response end to end in the REAL pinned n8n (the packed package installed as a
+ * community package), against the emulator: the workflow sends, the execution waits (saved by
+ * n8n), the test reads the links out of the message the emulator received, follows them as a
+ * recipient's browser would, and the execution finishes with the answer. One n8n for the file;
+ * the timeout case runs beside the others (n8n's wait tracker looks for due executions once a
+ * minute, so it finishes about a minute after its start).
+ *
+ * Set IP_SKIP_E2E=1 to skip on a machine without the n8n install.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startEmulator, type RunningEmulator } from '../../emulator';
+import {
+	installN8n,
+	isN8nInstalled,
+	REPO_ROOT,
+	startN8n,
+	type Execution,
+	type N8nInstance,
+	type WorkflowJson,
+} from '../../scripts/n8n/start';
+
+const API_KEY = `ik_test_wait_${randomBytes(12).toString('hex')}`;
+const BROWSER =
+	'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36';
+
+const skip = process.env.IP_SKIP_E2E === '1' && !isN8nInstalled();
+const describeE2e = skip ? describe.skip : describe;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** ./dev test builds first; a targeted run builds when this operation is not in dist/ yet. */
+function ensureBuilt(): void {
+	const marker = join(
+		REPO_ROOT,
+		'dist',
+		'nodes',
+		'IntelliPortal',
+		'actions',
+		'message',
+		'sendAndWait.js',
+	);
+	if (existsSync(marker)) return;
+	const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
+	if (build.status !== 0)
+		throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+/** Manual trigger → Code (one item naming the case) → IntelliPortal v2 Send and Wait. */
+function askWorkflow(
+	name: string,
+	credential: { id: string; name: string },
+	parameters: Record<string, unknown>,
+): WorkflowJson {
+	return {
+		name,
+		nodes: [
+			{
+				id: 'a0d9e0a2-0000-4000-8000-000000000001',
+				name: 'Manual',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'a0d9e0a2-0000-4000-8000-000000000002',
+				name: 'Booking',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [200, 0],
+				parameters: { jsCode: `return [{ json: { booking: ${JSON.stringify(name)} } }];` },
+			},
+			{
+				id: 'a0d9e0a2-0000-4000-8000-000000000003',
+				name: 'Ask',
+				type: 'n8n-nodes-intelliportal.intelliPortal',
+				typeVersion: 2,
+				position: [400, 0],
+				credentials: { intelliPortalApi: credential },
+				parameters: {
+					resource: 'message',
+					operation: 'sendAndWait',
+					clientRef: { __rl: true, mode: 'id', value: 'cl_wait' },
+					message: 'Hello Ana, can we confirm your booking on Friday at 10:00?',
+					...parameters,
+				},
+			},
+		],
+		connections: {
+			Manual: { main: [[{ node: 'Booking', type: 'main', index: 0 }]] },
+			Booking: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+function nodeOutput(execution: Execution, nodeName: string): Array<Record<string, unknown>> {
+	const runs = execution.data?.resultData.runData[nodeName];
+	if (!runs || runs.length === 0) {
+		throw new Error(
+			`node "${nodeName}" did not run; execution ${execution.id} ended ${execution.status}: ${JSON.stringify(execution.data?.resultData.error ?? null)}`,
+		);
+	}
+	return (runs[runs.length - 1].data?.main[0] ?? []).map((item) => item.json);
+}
+
+interface Page {
+	status: number;
+	html: string;
+	headers: Headers;
+}
+
+async function open(
+	url: string,
+	options: { method?: 'GET' | 'POST'; form?: Record<string, string>; userAgent?: string } = {},
+): Promise<Page> {
+	const res = await fetch(url, {
+		method: options.method ?? 'GET',
+		headers: {
+			'user-agent': options.userAgent ?? BROWSER,
+			accept: 'text/html',
+			...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+		},
+		body: options.form ? new URLSearchParams(options.form).toString() : undefined,
+		redirect: 'manual',
+		signal: AbortSignal.timeout(30_000),
+	});
+	return { status: res.status, html: await res.text(), headers: res.headers };
+}
+
+describeE2e('Send and Wait for Response in a real n8n', () => {
+	let emulator: RunningEmulator;
+	let n8n: N8nInstance;
+	let credential: { id: string; name: string };
+
+	beforeAll(async () => {
+		installN8n();
+		const packageDir = process.env.IP_E2E_PACKAGE_DIR ?? REPO_ROOT;
+		if (packageDir === REPO_ROOT) ensureBuilt();
+		emulator = await startEmulator({ statusStepMs: 0, seedClients: 0 });
+		n8n = await startN8n({ packageDir });
+		await n8n.setupOwner();
+		const created = await n8n.createCredential({
+			name: 'IntelliPortal (emulator)',
+			type: 'intelliPortalApi',
+			data: { apiKey: API_KEY, environment: 'custom', baseUrl: emulator.baseUrl },
+		});
+		credential = { id: created.id, name: created.name };
+	}, 20 * 60_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await emulator?.stop();
+	}, 60_000);
+
+	async function execution(id: string): Promise<Execution> {
+		return await n8n.request<Execution>('GET', `/api/v1/executions/${id}?includeData=true`);
+	}
+
+	/** Polls until n8n has saved the execution as waiting (bounded). */
+	async function waitUntilWaiting(id: string, timeoutMs = 60_000): Promise<Execution> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const current = await execution(id).catch(() => undefined);
+			if (current?.status === 'waiting') return current;
+			if (current && !['new', 'running'].includes(current.status)) {
+				throw new Error(
+					`execution ${id} ended ${current.status} instead of waiting: ${JSON.stringify(current.data?.resultData.error ?? null)}`,
+				);
+			}
+			if (Date.now() > deadline)
+				throw new Error(`execution ${id} was not waiting within ${timeoutMs} ms`);
+			await sleep(200);
+		}
+	}
+
+	/** Starts a case: its own recipient, so its message is found among the others'. */
+	async function ask(caseName: string, parameters: Record<string, unknown>) {
+		const to = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+		const workflow = await n8n.importWorkflow(
+			askWorkflow(`Send and Wait: ${caseName}`, credential, { to, ...parameters }),
+		);
+		const executionId = await n8n.startManually(workflow.id, 'Manual');
+		const waiting = await waitUntilWaiting(executionId);
+		const messages = emulator.admin.messages().filter((m) => m.to === to);
+		expect(messages).toHaveLength(1);
+		const body = (messages[0].body.text as { body: string }).body;
+		const links = Object.fromEntries(
+			[...body.matchAll(/^(.+): (http\S+)$/gm)].map((m) => [m[1], m[2]]),
+		);
+		return { workflowId: workflow.id, executionId, waiting, to, body, links };
+	}
+
+	async function messagesTo(to: string) {
+		return emulator.admin.messages().filter((m) => m.to === to).length;
+	}
+
+	let timeoutCase: Promise<{ execution: Execution; to: string }>;
+
+	beforeAll(() => {
+		// Started first, checked last: resumes when n8n's wait tracker next looks (≤ ~60 s).
+		timeoutCase = (async () => {
+			const started = await ask('timeout', {
+				options: {
+					limitWaitTime: {
+						values: { limitType: 'afterTimeInterval', resumeAmount: 0.05, resumeUnit: 'minutes' },
+					},
+				},
+			});
+			const finished = await n8n.waitForExecution(started.executionId, 150_000);
+			return { execution: finished, to: started.to };
+		})();
+		// Keep an early failure from being reported as unhandled before the test awaits it.
+		timeoutCase.catch(() => undefined);
+	});
+
+	const double = {
+		approvalOptions: {
+			values: {
+				approvalType: 'double',
+				approveLabel: 'Yes, confirm',
+				disapproveLabel: 'No, cancel',
+			},
+		},
+	};
+
+	test('Approve: the message carries both links; a link preview resumes nothing; the recipient\'s click finishes the execution with { approved: true }; a second click shows "No action required" and resumes nothing', async () => {
+		const started = await ask('approve', double);
+		expect(started.body).toMatch(
+			/^Hello Ana, can we confirm your booking on Friday at 10:00\?\n\nYes, confirm: http:\/\/127\.0\.0\.1:\d+\/webhook-waiting\/\d+\/a0d9e0a2-0000-4000-8000-000000000003\?approved=true&signature=[0-9a-f]{64}\nNo, cancel: http:\/\/127\.0\.0\.1:\d+\/webhook-waiting\/\d+\/a0d9e0a2-0000-4000-8000-000000000003\?approved=false&signature=[0-9a-f]{64}$/,
+		);
+
+		const preview = await open(started.links['Yes, confirm'], {
+			userAgent: 'WhatsApp/2.24.6.77 A',
+		});
+		expect(preview.status).toBe(200);
+		expect(preview.html).toContain('Open this link to respond');
+		expect((await execution(started.executionId)).status).toBe('waiting');
+
+		const page = await open(started.links['Yes, confirm']);
+		expect(page.status).toBe(200);
+		expect(page.html).toContain('Got it, thanks');
+		expect(page.html).toContain('Yes, confirm');
+		expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+		expect(page.html).not.toContain(API_KEY);
+		expect(page.html).not.toContain('Send and Wait: approve');
+
+		const finished = await n8n.waitForExecution(started.executionId, 60_000);
+		expect(finished.status).toBe('success');
+		expect(nodeOutput(finished, 'Ask')).toEqual([
+			{ data: { approved: true, respondedAt: expect.any(String) } },
+		]);
+
+		for (const link of [started.links['Yes, confirm'], started.links['No, cancel']]) {
+			const again = await open(link);
+			expect(again.html).toContain('No action required');
+			expect(again.html).not.toContain('Got it, thanks');
+		}
+		await sleep(1_000);
+		const after = await execution(started.executionId);
+		expect(after.status).toBe('success');
+		expect(nodeOutput(after, 'Ask')).toEqual(nodeOutput(finished, 'Ask'));
+		expect(await n8n.listExecutions(started.workflowId)).toHaveLength(1);
+		expect(await messagesTo(started.to)).toBe(1);
+	}, 180_000);
+
+	test("a tampered link (approved=true with the decline link's signature, or no signature) is refused with 401 by n8n and resumes nothing; the real Decline link then finishes with { approved: false }", async () => {
+		const started = await ask('decline', double);
+		const decline = new URL(started.links['No, cancel']);
+
+		const tampered = new URL(decline);
+		tampered.searchParams.set('approved', 'true');
+		const refused = await open(tampered.toString());
+		expect(refused.status).toBe(401);
+		expect(refused.html).toContain('Invalid Form Link');
+
+		const unsigned = new URL(decline);
+		unsigned.searchParams.delete('signature');
+		expect((await open(unsigned.toString())).status).toBe(401);
+
+		const forged = new URL(decline);
+		forged.searchParams.set('signature', '0'.repeat(64));
+		expect((await open(forged.toString())).status).toBe(401);
+		expect((await execution(started.executionId)).status).toBe('waiting');
+
+		const page = await open(decline.toString());
+		expect(page.status).toBe(200);
+		expect(page.html).toContain('No, cancel');
+		const finished = await n8n.waitForExecution(started.executionId, 60_000);
+		expect(finished.status).toBe('success');
+		expect(nodeOutput(finished, 'Ask')).toEqual([
+			{ data: { approved: false, respondedAt: expect.any(String) } },
+		]);
+	}, 180_000);
+
+	test('Free Text: the link opens the form page (message escaped), an empty answer is asked again, the sent answer finishes the execution with { text } exactly as typed; the form again shows "No action required"', async () => {
+		const started = await ask('free text', {
+			responseType: 'freeText',
+			message: 'Any <b>wishes</b> for Friday?',
+			options: { messageButtonLabel: 'Reply here' },
+		});
+		expect(Object.keys(started.links)).toEqual(['Reply here']);
+		const link = started.links['Reply here'];
+
+		const form = await open(link);
+		expect(form.status).toBe(200);
+		expect(form.html).toContain('Any &lt;b&gt;wishes&lt;/b&gt; for Friday?');
+		expect(form.html).toContain('<textarea id="response" name="response" required>');
+		expect(form.html).not.toContain(API_KEY);
+		expect((await execution(started.executionId)).status).toBe('waiting');
+
+		const empty = await open(link, { method: 'POST', form: { response: '  ' } });
+		expect(empty.status).toBe(400);
+		expect((await execution(started.executionId)).status).toBe('waiting');
+
+		const text = 'Window seat <script>alert(1)</script> & a "quiet" table';
+		const sent = await open(link, { method: 'POST', form: { response: text } });
+		expect(sent.status).toBe(200);
+		expect(sent.html).toContain(
+			'Window seat &lt;script&gt;alert(1)&lt;/script&gt; &amp; a &quot;quiet&quot; table',
+		);
+		expect(sent.html).not.toContain('<script>');
+
+		const finished = await n8n.waitForExecution(started.executionId, 60_000);
+		expect(finished.status).toBe('success');
+		expect(nodeOutput(finished, 'Ask')).toEqual([
+			{ data: { text, respondedAt: expect.any(String) } },
+		]);
+
+		expect((await open(link)).html).toContain('No action required');
+		const twice = await open(link, { method: 'POST', form: { response: 'changed my mind' } });
+		expect(twice.html).toContain('No action required');
+		expect(nodeOutput(await execution(started.executionId), 'Ask')[0]).toMatchObject({
+			data: { text },
+		});
+	}, 180_000);
+
+	test("Limit Wait Time reached without an answer: the execution finishes with the node's input items (what the built-in nodes output then); the link afterwards resumes nothing", async () => {
+		const { execution: finished, to } = await timeoutCase;
+		expect(finished.status).toBe('success');
+		// It waited out its limit (3 s) before going on.
+		const ranMs = Date.parse(String(finished.stoppedAt)) - Date.parse(finished.startedAt);
+		expect(ranMs).toBeGreaterThanOrEqual(3_000);
+		expect(nodeOutput(finished, 'Ask')).toEqual([{ booking: 'Send and Wait: timeout' }]);
+		const body = emulator.admin.messages().find((m) => m.to === to)!.body.text as { body: string };
+		const link = /Approve: (http\S+)/.exec(body.body)![1];
+		expect((await open(link)).html).toContain('No action required');
+	}, 200_000);
+});
