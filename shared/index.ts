@@ -61,23 +61,39 @@ export {
 	isWebhookEventType,
 	normaliseWebhookUrl,
 	parseWebhookEvent,
-	planSubscribe,
-	planUnsubscribe,
-	planWebhookActivation,
-	planWebhookDeactivation,
+	WEBHOOK_OWNER_PARAM,
+	removeOwnershipMark,
 	removeSecret,
 	tryParseWebhookEvent,
 	verifyDelivery,
 	verifySecret,
 	webhookConfigForDisplay,
 } from './webhooks';
+export type { DeliveryVerdict, WebhookConfigView, WebhookParseResult } from './webhooks';
+export {
+	activateWebhook,
+	deactivateWebhook,
+	describeWebhookHolder,
+	isWebhookInUse,
+	isWebhookRegistered,
+	markWebhookUrl,
+	planWebhookActivation,
+	planWebhookDeactivation,
+	readWebhookMark,
+	webhookHolder,
+	webhookRefusalAdvice,
+} from './webhookOwnership';
 export type {
-	DeliveryVerdict,
-	WebhookConfigView,
 	WebhookActivationPlan,
+	WebhookActivationResult,
+	WebhookConfigApi,
 	WebhookDeactivationPlan,
-	WebhookParseResult,
-} from './webhooks';
+	WebhookDeactivationResult,
+	WebhookHolder,
+	WebhookOwnerKind,
+	WebhookOwnershipRecord,
+	WebhookRegistration,
+} from './webhookOwnership';
 export {
 	DEFAULT_SEEN_EVENTS_LIMITS,
 	InFlightEventIds,

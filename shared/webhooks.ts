@@ -1,10 +1,10 @@
 /**
- * Webhook events: names, payload parsing, and the "one webhook URL per account" ownership rules
- * every host's webhook trigger shares (register without clobbering a foreign URL,
- * restore what was there before).
+ * Webhook events: names, payload parsing, delivery secrets, URL comparison. Who owns the
+ * account's single webhook (activation, deactivation, subscribe, unsubscribe) is decided in
+ * shared/webhookOwnership.ts.
  */
 import { ValidationError } from './errors';
-import type { WebhookConfig, WebhookConfigUpdate, WebhookEvent, WebhookEventType } from './types';
+import type { WebhookConfig, WebhookEvent, WebhookEventType } from './types';
 import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './types';
 import { parseHttpUrl } from './url';
 
@@ -152,137 +152,6 @@ export function isSameWebhookUrl(
 	return normaliseWebhookUrl(a) === normaliseWebhookUrl(b);
 }
 
-/**
- * A foreign webhook URL as shown in messages: scheme, host, port and path, without user info,
- * query or fragment (those may carry a token).
- */
-function displayUrl(url: string): string {
-	const p = parseHttpUrl(url);
-	if (!p) return 'another address';
-	return `${p.scheme}://${p.host}${p.port ? `:${p.port}` : ''}${p.path}${p.query ? '?…' : ''}`;
-}
-
-function sameEvents(a: readonly string[], b: readonly string[]): boolean {
-	const sa = new Set(a);
-	const sb = new Set(b);
-	return sa.size === sb.size && [...sa].every((e) => sb.has(e));
-}
-
-/**
- * Decided here for the whole project (the contract is silent): `events: []` means deliveries are
- * off — it is the only way the contract's PUT can stop deliveries, since it cannot clear the URL —
- * and a PUT without `events` subscribes the URL to every event. So a configuration is in use only
- * when it has a URL and at least one event; a URL left behind with no events (e.g. by a trigger
- * that stopped) may be taken over without "replace existing".
- */
-function isActive(config: WebhookConfig): boolean {
-	return typeof config.url === 'string' && config.url.trim() !== '' && config.events.length > 0;
-}
-
-export type WebhookActivationPlan =
-	| { action: 'none'; previous?: undefined }
-	| {
-			action: 'update';
-			update: WebhookConfigUpdate & { url: string; events: string[] };
-			previous?: WebhookConfig;
-	  }
-	| { action: 'refuse'; message: string; reason: string; previous: WebhookConfig };
-
-/**
- * What to do to point the account's webhook at `ourUrl` for `events`:
- * - already ours with the same events → 'none';
- * - ours with other events, or ours with an older secret → 'update' (no `previous`: nothing
- *   foreign to restore);
- * - none configured (no URL) → 'update' with `previous` = current;
- * - a foreign active URL → 'refuse' unless `replaceExisting`, then 'update' with `previous`.
- */
-export function planWebhookActivation(input: {
-	current: WebhookConfig;
-	ourUrl: string;
-	events: readonly string[];
-	replaceExisting?: boolean;
-}): WebhookActivationPlan {
-	const { current, ourUrl } = input;
-	const events = [...new Set(input.events)];
-	const update = { url: ourUrl, events };
-	if (isSameWebhookUrl(current.url, ourUrl)) {
-		return sameEvents(current.events, events) ? { action: 'none' } : { action: 'update', update };
-	}
-	// Ours from an earlier activation/subscription, with an older secret: take it over.
-	if (isSameWebhookTarget(current.url, ourUrl)) return { action: 'update', update };
-	const previous: WebhookConfig = { url: current.url ?? null, events: [...(current.events ?? [])] };
-	if (!isActive(current) || input.replaceExisting) return { action: 'update', update, previous };
-	const reason = `The IntelliPortal account's webhook already points to ${displayUrl(current.url as string)} (${current.events.length} event(s)); IntelliPortal allows one webhook URL per account.`;
-	return { action: 'refuse', message: reason, reason, previous };
-}
-
-export type WebhookDeactivationPlan =
-	| { action: 'none'; reason: string }
-	| { action: 'update'; update: WebhookConfigUpdate; restores: 'previous' | 'nothing' };
-
-/**
- * What to do when we stop: only touch the webhook while it is still ours. Restore `previous` when
- * it had a URL; otherwise send `events: []`, which switches deliveries off (see isActive: the
- * contract cannot clear the URL). No foreign configuration is ever touched.
- */
-export function planWebhookDeactivation(input: {
-	current: WebhookConfig;
-	ourUrl: string;
-	previous?: WebhookConfig | null;
-}): WebhookDeactivationPlan {
-	const { current, ourUrl, previous } = input;
-	if (!isSameWebhookUrl(current.url, ourUrl)) {
-		return { action: 'none', reason: 'The webhook no longer points here; it was left unchanged.' };
-	}
-	if (previous && typeof previous.url === 'string' && previous.url !== '') {
-		return {
-			action: 'update',
-			update: { url: previous.url, events: [...(previous.events ?? [])] },
-			restores: 'previous',
-		};
-	}
-	return { action: 'update', update: { events: [] }, restores: 'nothing' };
-}
-
-/**
- * planWebhookActivation for a subscription (a REST hook): always an update unless refused, with
- * what to restore at unsubscribe.
- */
-export function planSubscribe(
-	current: WebhookConfig,
-	input: { url: string; events: readonly string[]; replaceExisting?: boolean },
-):
-	| { action: 'subscribe'; update: { url: string; events: string[] }; previous: WebhookConfig }
-	| { action: 'refuse'; reason: string } {
-	const plan = planWebhookActivation({
-		current,
-		ourUrl: input.url,
-		events: input.events,
-		replaceExisting: input.replaceExisting,
-	});
-	if (plan.action === 'refuse') return { action: 'refuse', reason: plan.reason };
-	return {
-		action: 'subscribe',
-		update: { url: input.url, events: [...new Set(input.events)] },
-		// Nothing to restore when the webhook was already ours (same hook, maybe an older secret).
-		previous: plan.previous ?? { url: null, events: [] },
-	};
-}
-
-/** planWebhookDeactivation for a subscription: restore the previous configuration, or leave it. */
-export function planUnsubscribe(
-	current: WebhookConfig,
-	input: { url: string; previous?: WebhookConfig | null },
-): { action: 'restore'; update: WebhookConfigUpdate } | { action: 'leave'; reason: string } {
-	// A previous config that was ours (re-subscribe, maybe with an older secret) is not worth restoring.
-	const previous =
-		input.previous && !isSameWebhookTarget(input.previous.url, input.url) ? input.previous : null;
-	const plan = planWebhookDeactivation({ current, ourUrl: input.url, previous });
-	return plan.action === 'update'
-		? { action: 'restore', update: plan.update }
-		: { action: 'leave', reason: plan.reason };
-}
-
 /** Constant-time string comparison (time depends only on the lengths). */
 export function constantTimeEqual(a: string, b: string): boolean {
 	let diff = a.length ^ b.length;
@@ -302,17 +171,34 @@ export function appendSecret(url: string, secret: string): string {
 	return `${beforeHash}${sep}${WEBHOOK_SECRET_PARAM}=${encodeURIComponent(secret)}${hash !== undefined ? `#${hash}` : ''}`;
 }
 
-/** The URL without its `ip_secret` query parameter(s). */
-export function removeSecret(url: string): string {
+/** The URL without the query parameter(s) `name`. */
+function removeQueryParam(url: string, name: string): string {
 	const [beforeHash, hash] = url.split('#', 2);
 	const q = beforeHash.indexOf('?');
 	if (q < 0) return url;
 	const kept = beforeHash
 		.slice(q + 1)
 		.split('&')
-		.filter((part) => part.split('=')[0] !== WEBHOOK_SECRET_PARAM);
+		.filter((part) => part.split('=')[0] !== name);
 	if (kept.length === beforeHash.slice(q + 1).split('&').length) return url;
 	return `${beforeHash.slice(0, q)}${kept.length > 0 ? `?${kept.join('&')}` : ''}${hash !== undefined ? `#${hash}` : ''}`;
+}
+
+/** The URL without its `ip_secret` query parameter(s). */
+export function removeSecret(url: string): string {
+	return removeQueryParam(url, WEBHOOK_SECRET_PARAM);
+}
+
+/**
+ * Query parameter in which our registrations record who they are and what they replaced (see
+ * shared/webhookOwnership.ts). It holds other receivers' URLs, secrets included, so it is never
+ * shown and never passed on into a workflow's or a Zap's data.
+ */
+export const WEBHOOK_OWNER_PARAM = 'ip_hook';
+
+/** The URL without our ownership record (`ip_hook`). */
+export function removeOwnershipMark(url: string): string {
+	return removeQueryParam(url, WEBHOOK_OWNER_PARAM);
 }
 
 /**
@@ -324,7 +210,10 @@ export function isSameWebhookTarget(
 	b: string | null | undefined,
 ): boolean {
 	if (!a || !b) return false;
-	return isSameWebhookUrl(removeSecret(a), removeSecret(b));
+	return isSameWebhookUrl(
+		removeSecret(removeOwnershipMark(a)),
+		removeSecret(removeOwnershipMark(b)),
+	);
 }
 
 /**
@@ -388,6 +277,8 @@ export interface WebhookConfigView {
 }
 
 export function webhookConfigForDisplay(config: WebhookConfig): WebhookConfigView {
-	const url = config.url === null ? null : removeSecret(config.url);
-	return { url, events: [...config.events], secretSet: url !== config.url };
+	if (config.url === null) return { url: null, events: [...config.events], secretSet: false };
+	const unmarked = removeOwnershipMark(config.url);
+	const url = removeSecret(unmarked);
+	return { url, events: [...config.events], secretSet: url !== unmarked };
 }

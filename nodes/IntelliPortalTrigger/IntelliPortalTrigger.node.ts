@@ -13,23 +13,29 @@ import { randomBytes } from 'crypto';
 import {
 	ALL_EVENTS,
 	InFlightEventIds,
+	activateWebhook,
 	admitEventsOnce,
 	appendSecret,
+	deactivateWebhook,
+	describeWebhookHolder,
 	expandEventSelection,
-	planWebhookActivation,
-	planWebhookDeactivation,
+	isWebhookRegistered,
 	tryParseWebhookEvent,
 	verifyDelivery,
+	webhookRefusalAdvice,
 } from '../../shared';
-import type { DeliveryVerdict, WebhookConfig } from '../../shared';
+import type { DeliveryVerdict, WebhookConfig, WebhookRegistration } from '../../shared';
 import { toNodeError } from '../IntelliPortal/errors';
 import { getIntelliPortalClient } from '../IntelliPortal/transport/client';
 import { webhookEventOptions } from '../IntelliPortal/webhookEvents';
 
 interface TriggerStaticData {
-	/** The URL this node registered, while it is registered. */
+	/** The receiver URL (secret included) this node registered, while it is registered. */
 	registeredUrl?: string;
-	/** The configuration that was in place before this node took the webhook over. */
+	/**
+	 * Registrations made before ownership records (shared/webhookOwnership.ts) kept what they
+	 * replaced here; read once, to restore it or carry it into the record, then dropped.
+	 */
 	previousConfig?: { url: string | null; events: string[] } | null;
 	/** Random secret carried in the registered URL and checked on every delivery. */
 	secret?: string;
@@ -97,6 +103,10 @@ function registrationUrl(ctx: IHookFunctions, createSecret: boolean): string | u
 		staticData.secret = randomBytes(24).toString('hex');
 	}
 	return appendSecret(base, staticData.secret);
+}
+
+function registration(ctx: IHookFunctions, url: string): WebhookRegistration {
+	return { url, events: selectedEvents(ctx), kind: 'n8n' };
 }
 
 function ourUrl(ctx: IHookFunctions): string {
@@ -180,6 +190,14 @@ export class IntelliPortalTrigger implements INodeType {
 				description:
 					"Whether to take over the account's webhook when it already points to another URL. The previous URL and events are restored when this workflow is deactivated.",
 			},
+			{
+				displayName:
+					'Taking over is recorded in the registered URL, so when every IntelliPortal trigger and Zap that took over has stopped, the account gets back what it had before. Limit: if another workflow or Zap activates at the very same moment, one of them may be left believing it receives events when it does not; activate one at a time. Whoever else changes the webhook meanwhile (outside n8n and Zapier) wins and is not undone.',
+				name: 'replaceExistingNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { replaceExisting: [true] } },
+			},
 		],
 	};
 
@@ -195,55 +213,50 @@ export class IntelliPortalTrigger implements INodeType {
 				}
 				const url = registrationUrl(this, false);
 				if (url === undefined) return false;
-				const plan = planWebhookActivation({
-					current,
-					ourUrl: url,
-					events: selectedEvents(this),
-					replaceExisting: true,
-				});
-				return plan.action === 'none';
+				// Ours, or recorded under a later registration of ours that gives it back when it stops.
+				return isWebhookRegistered(current, registration(this, url));
 			},
 
 			async create(this: IHookFunctions): Promise<boolean> {
 				const { client, apiKey } = await getIntelliPortalClient.call(this);
 				const url = registrationUrl(this, true) as string;
 				const staticData = staticDataOf(this);
+				let result;
 				try {
-					const current = await client.getWebhookConfig();
-					const plan = planWebhookActivation({
-						current,
-						ourUrl: url,
-						events: selectedEvents(this),
+					result = await activateWebhook(client, registration(this, url), {
 						replaceExisting: this.getNodeParameter('replaceExisting', false) as boolean,
+						legacyPrevious: staticData.previousConfig,
 					});
-					if (plan.action === 'refuse') {
-						throw new NodeOperationError(this.getNode(), plan.message, {
-							description:
-								'Turn on "Replace Existing Webhook" to point the account\'s webhook to this workflow; the current URL and events are restored when this workflow is deactivated.',
-						});
-					}
-					if (plan.previous !== undefined && staticData.registeredUrl !== url) {
-						staticData.previousConfig = plan.previous;
-					}
-					if (plan.action === 'update') await client.updateWebhookConfig(plan.update);
-					staticData.registeredUrl = url;
-					return true;
 				} catch (error) {
 					throw toNodeError(this.getNode(), error, 0, apiKey);
 				}
+				if (result.outcome === 'refused') {
+					throw new NodeOperationError(this.getNode(), result.message, {
+						description: webhookRefusalAdvice(result.holder, {
+							replaceSwitch: '"Replace Existing Webhook"',
+							thisThing: 'this workflow',
+						}),
+					});
+				}
+				if (result.outcome === 'registered' && result.replaced.kind !== 'none') {
+					this.logger.warn(
+						`IntelliPortal Trigger: took the account's webhook over from ${describeWebhookHolder(result.replaced)}; it is given back when this workflow is deactivated.`,
+					);
+				}
+				staticData.registeredUrl = url;
+				delete staticData.previousConfig;
+				return true;
 			},
 
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const { client, apiKey } = await getIntelliPortalClient.call(this);
 				const staticData = staticDataOf(this);
 				try {
-					const current = await client.getWebhookConfig();
-					const plan = planWebhookDeactivation({
-						current,
-						ourUrl: staticData.registeredUrl ?? ourUrl(this),
-						previous: staticData.previousConfig ?? null,
-					});
-					if (plan.action === 'update') await client.updateWebhookConfig(plan.update);
+					await deactivateWebhook(
+						client,
+						{ url: staticData.registeredUrl ?? ourUrl(this) },
+						{ legacyPrevious: staticData.previousConfig ?? null },
+					);
 				} catch (error) {
 					throw toNodeError(this.getNode(), error, 0, apiKey);
 				}

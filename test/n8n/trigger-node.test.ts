@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { appendSecret } from '../../shared';
+import { appendSecret, removeOwnershipMark } from '../../shared';
 import { startEnv } from './helpers';
 import type { TestEnv } from './helpers';
 
@@ -32,6 +32,12 @@ function withSecret(url: string, staticData: IDataObject): string {
 	return appendSecret(url, secret);
 }
 
+/** The account's webhook as registered, without the ownership record (`&ip_hook=…`). */
+function registeredConfig(): { url: string | null; events: string[] } {
+	const { url, events } = env.emulator.admin.webhookConfig();
+	return { url: url === null ? null : removeOwnershipMark(url), events };
+}
+
 async function setConfig(config: { url: string; events: string[] }) {
 	const node = env.actionNode({ resource: 'webhook', operation: 'update', ...config });
 	const { error } = await env.harness.runNode(node, [{}]);
@@ -47,7 +53,7 @@ describe('activation (webhookMethods.default)', () => {
 		expect(await env.harness.runWebhookMethod(node, staticData, 'checkExists')).toBe(false);
 		expect(await env.harness.runWebhookMethod(node, staticData, 'create')).toBe(true);
 		const registered = withSecret(url, staticData);
-		expect(env.emulator.admin.webhookConfig()).toEqual({
+		expect(registeredConfig()).toEqual({
 			url: registered,
 			events: ['message.delivered', 'message.read'],
 		});
@@ -57,7 +63,7 @@ describe('activation (webhookMethods.default)', () => {
 		const changed = env.triggerNode({ events: ['message.failed'] });
 		expect(await env.harness.runWebhookMethod(changed, staticData, 'checkExists')).toBe(false);
 		await env.harness.runWebhookMethod(changed, staticData, 'create');
-		expect(env.emulator.admin.webhookConfig()).toEqual({
+		expect(registeredConfig()).toEqual({
 			url: registered,
 			events: ['message.failed'],
 		});
@@ -65,7 +71,7 @@ describe('activation (webhookMethods.default)', () => {
 		// Deactivation with nothing to restore switches deliveries off (the contract's PUT cannot
 		// clear the URL; events: [] = off), and a later trigger may take the URL over.
 		await env.harness.runWebhookMethod(changed, staticData, 'delete');
-		expect(env.emulator.admin.webhookConfig()).toEqual({ url: registered, events: [] });
+		expect(registeredConfig()).toEqual({ url: registered, events: [] });
 		const other = env.triggerNode({ events: ['message.read'] });
 		expect(await env.harness.runWebhookMethod(other, {}, 'create')).toBe(true);
 	});
@@ -104,7 +110,7 @@ describe('activation (webhookMethods.default)', () => {
 		const url = env.harness.webhookUrl(node);
 		const staticData: IDataObject = {};
 		expect(await env.harness.runWebhookMethod(node, staticData, 'create')).toBe(true);
-		expect(env.emulator.admin.webhookConfig()).toEqual({
+		expect(registeredConfig()).toEqual({
 			url: withSecret(url, staticData),
 			events: ['message.sent'],
 		});
@@ -126,6 +132,67 @@ describe('activation (webhookMethods.default)', () => {
 		expect(
 			env.emulator.admin.requests().filter((r) => r.method === 'PUT' && r.path === '/v1/webhooks'),
 		).toHaveLength(2);
+	});
+});
+
+describe('ownership of the single webhook across workflows', () => {
+	const A_ID = 'a0000000-0000-4000-8000-00000000000a';
+	const B_ID = 'b0000000-0000-4000-8000-00000000000b';
+
+	it('A replaces foreign F, B replaces A, A stops, B stops: F is restored (it used to end on A’s dead URL)', async () => {
+		await setConfig(FOREIGN);
+		const a = env.triggerNode({ events: ['message.sent'], replaceExisting: true }, A_ID);
+		const b = env.triggerNode({ events: ['message.read'], replaceExisting: true }, B_ID);
+		const aData: IDataObject = {};
+		const bData: IDataObject = {};
+		expect(await env.harness.runWebhookMethod(a, aData, 'checkExists')).toBe(false);
+		await env.harness.runWebhookMethod(a, aData, 'create');
+		expect(await env.harness.runWebhookMethod(b, bData, 'checkExists')).toBe(false);
+		await env.harness.runWebhookMethod(b, bData, 'create');
+		expect(registeredConfig()).toEqual({
+			url: withSecret(env.harness.webhookUrl(b), bData),
+			events: ['message.read'],
+		});
+		// A is recorded under B: n8n restarting sees it as registered and does not take it back.
+		expect(await env.harness.runWebhookMethod(a, aData, 'checkExists', 'init')).toBe(true);
+		await env.harness.runWebhookMethod(a, aData, 'delete');
+		expect(registeredConfig().url).toBe(withSecret(env.harness.webhookUrl(b), bData));
+		await env.harness.runWebhookMethod(b, bData, 'delete');
+		expect(env.emulator.admin.webhookConfig()).toEqual(FOREIGN);
+	});
+
+	it('B stopping first gives the webhook back to A with A’s events; A stopping then restores F', async () => {
+		await setConfig(FOREIGN);
+		const a = env.triggerNode({ events: ['message.sent'], replaceExisting: true }, A_ID);
+		const b = env.triggerNode({ events: ['message.read'], replaceExisting: true }, B_ID);
+		const aData: IDataObject = {};
+		const bData: IDataObject = {};
+		await env.harness.runWebhookMethod(a, aData, 'create');
+		await env.harness.runWebhookMethod(b, bData, 'create');
+		await env.harness.runWebhookMethod(b, bData, 'delete');
+		expect(registeredConfig()).toEqual({
+			url: withSecret(env.harness.webhookUrl(a), aData),
+			events: ['message.sent'],
+		});
+		await env.harness.runWebhookMethod(a, aData, 'delete');
+		expect(env.emulator.admin.webhookConfig()).toEqual(FOREIGN);
+	});
+
+	it('a refusal names the other n8n workflow and says what to do', async () => {
+		const a = env.triggerNode({ events: ['message.sent'] }, A_ID);
+		await env.harness.runWebhookMethod(a, {}, 'create');
+		const b = env.triggerNode({ events: ['message.read'] }, B_ID);
+		const error = await env.harness.runWebhookMethod(b, {}, 'create').catch((e: unknown) => e);
+		expect(error).toMatchObject({
+			name: 'NodeOperationError',
+			message: expect.stringContaining(
+				`in use by another n8n workflow (an IntelliPortal Trigger) at ${env.harness.webhookUrl(a)}`,
+			),
+			description: expect.stringMatching(
+				/^Deactivate that workflow first, or turn on "Replace Existing Webhook"/,
+			),
+		});
+		expect(JSON.stringify(error)).not.toMatch(/ip_secret|ip_hook/);
 	});
 });
 
@@ -194,7 +261,7 @@ describe('delivery secret', () => {
 
 		const plain = env.triggerNode({ events: ['*'], verifySecret: false });
 		await env.harness.runWebhookMethod(plain, {}, 'create');
-		expect(env.emulator.admin.webhookConfig().url).toBe(env.harness.webhookUrl(plain));
+		expect(registeredConfig().url).toBe(env.harness.webhookUrl(plain));
 	});
 });
 

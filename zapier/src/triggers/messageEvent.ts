@@ -5,15 +5,17 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import {
 	ALL_EVENTS,
 	WEBHOOK_EVENTS,
+	WEBHOOK_OWNER_PARAM,
 	WEBHOOK_SECRET_PARAM,
+	activateWebhook,
 	appendSecret,
+	deactivateWebhook,
 	expandEventSelection,
 	parseWebhookEvent,
-	planSubscribe,
-	planUnsubscribe,
 	receivedEventTypes,
 	validateWebhookUpdate,
 	verifyDelivery,
+	webhookRefusalAdvice,
 } from '../../../shared';
 import type { WebhookConfig } from '../../../shared';
 import { createClient } from '../client';
@@ -37,10 +39,17 @@ const EVENT_LABELS: Record<string, string> = {
  */
 export interface SubscribeData {
 	id: string;
-	/** The URL registered with IntelliPortal: Zapier's targetUrl + `?ip_secret=<secret>`. */
+	/**
+	 * The receiver URL: Zapier's targetUrl + `?ip_secret=<secret>`. IntelliPortal holds it with
+	 * the ownership record appended (`&ip_hook=…`, shared/webhookOwnership.ts).
+	 */
 	target_url: string;
 	events: string[];
-	previous: WebhookConfig;
+	/**
+	 * Subscriptions made before ownership records kept what they replaced here (restored or
+	 * carried over at unsubscribe). New subscriptions keep it in the registered URL's record.
+	 */
+	previous?: WebhookConfig;
 	/**
 	 * Random per-subscription secret carried in target_url; perform drops deliveries without it.
 	 * Absent in subscriptions made before the secret existed (those are not checked).
@@ -92,9 +101,10 @@ function deliveredBody(bundle: Bundle): unknown {
 	) {
 		body = cleaned.content;
 	}
-	if (isRecord(body) && WEBHOOK_SECRET_PARAM in body) {
+	if (isRecord(body) && (WEBHOOK_SECRET_PARAM in body || WEBHOOK_OWNER_PARAM in body)) {
 		const rest: Record<string, unknown> = { ...body };
 		delete rest[WEBHOOK_SECRET_PARAM];
+		delete rest[WEBHOOK_OWNER_PARAM];
 		body = rest;
 	}
 	return body;
@@ -131,27 +141,28 @@ const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<Sub
 	const events = selectedEvents(bundle);
 	// Bad input (an unknown event, an unusable hook URL) fails here, before any request.
 	const valid = validateWebhookUpdate({ url: registeredUrl, events });
-	// The core treats this Zap's own earlier registration (same hook URL, older secret, e.g. a
-	// re-subscribe without an unsubscribe in between) as ours: taken over, nothing restored later.
-	const current = await client.getWebhookConfig();
-	const plan = planSubscribe(current, {
-		url: registeredUrl,
-		events: valid.events ?? [...WEBHOOK_EVENTS],
-		replaceExisting: booleanInput(bundle.inputData.replace_existing),
-	});
-	if (plan.action === 'refuse') {
+	// One ownership rule for n8n and Zapier (shared/webhookOwnership.ts): this Zap's own earlier
+	// registration is ours; a foreign or other Zap's registration is taken over only with
+	// Replace Existing, recorded so that it is given back when this Zap is turned off.
+	const result = await activateWebhook(
+		client,
+		{ url: registeredUrl, events: valid.events ?? [...WEBHOOK_EVENTS], kind: 'zapier' },
+		{ replaceExisting: booleanInput(bundle.inputData.replace_existing) },
+	);
+	if (result.outcome === 'refused') {
 		throw new z.errors.Error(
-			`${plan.reason} Turn on "Replace Existing Webhook" in this trigger to let Zapier take over the webhook (the previous configuration is restored when the Zap is turned off).`,
+			`${result.message} ${webhookRefusalAdvice(result.holder, {
+				replaceSwitch: '"Replace Existing Webhook" in this trigger',
+				thisThing: 'this Zap',
+			})}`,
 			'webhook_in_use',
 			409,
 		);
 	}
-	await client.updateWebhookConfig(plan.update);
 	return {
 		id: targetUrl,
 		target_url: registeredUrl,
-		events: plan.update.events,
-		previous: plan.previous,
+		events: valid.events ?? [...WEBHOOK_EVENTS],
 		secret,
 	};
 }, SUBSCRIBE_LABELS);
@@ -159,16 +170,15 @@ const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<Sub
 const performUnsubscribe = handled(async (z: ZObject, bundle: Bundle) => {
 	const client = createClient(z, bundle);
 	const data = (bundle.subscribeData ?? {}) as Partial<SubscribeData>;
-	const current = await client.getWebhookConfig();
-	const plan = planUnsubscribe(current, {
-		url: String(data.target_url ?? bundle.targetUrl ?? ''),
-		previous: data.previous,
-	});
-	if (plan.action === 'restore') {
-		await client.updateWebhookConfig(plan.update);
-		return { restored: true, url: plan.update.url ?? null };
+	const result = await deactivateWebhook(
+		client,
+		{ url: String(data.target_url ?? bundle.targetUrl ?? '') },
+		{ legacyPrevious: data.previous ?? null },
+	);
+	if (result.outcome === 'restored') {
+		return { restored: true, restores: result.restores };
 	}
-	return { restored: false, reason: plan.reason };
+	return { restored: false, reason: result.reason };
 });
 
 /**
