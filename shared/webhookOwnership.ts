@@ -282,7 +282,7 @@ export function webhookRefusalAdvice(
 			? 'Deactivate that workflow first'
 			: holder.kind === 'zapier' || holder.kind === 'zapier-other'
 				? 'Turn that Zap off first'
-				: 'Remove that webhook in IntelliPortal first (or point it elsewhere)';
+				: 'Remove that webhook in IntelliPortal (or point it elsewhere) first';
 	return `${first}, or turn on ${words.replaceSwitch} to let ${words.thisThing} take the webhook over; it gives it back when ${words.thisThing} stops.`;
 }
 
