@@ -4,6 +4,7 @@
  *
  *   examples/intelliportal-tour.json            run it: send, template, onboard, list clients
  *   examples/intelliportal-status-trigger.json  active: receives the status events of what you send
+ *   examples/intelliportal-send-and-wait.json   started: waits for a click on a link it sent (printed)
  *
  *   npm run build && tsx scripts/demo-n8n.ts [--emulator-port 4010] [--n8n-port 5678] [--queue]
  *
@@ -17,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EXAMPLE_API_KEY, startEmulator } from '../emulator';
+import { startSendAndWait } from './demo-send-and-wait';
 import { startQueue } from './n8n/queue/start-queue';
 import {
 	N8N_VERSION,
@@ -163,6 +165,10 @@ async function main(): Promise<void> {
 		const registered = emulator.admin.webhookConfig().url;
 		log(`webhook now points at n8n: ${registered ? registered.split('?')[0] : '(none)'}`);
 		await runTourOnce(n8n, tour.id, trigger.id, log);
+		const confirm = await n8n.importWorkflow(example('intelliportal-send-and-wait.json'), {
+			credentials,
+		});
+		const sendAndWait = await startSendAndWait(n8n, emulator, confirm.id, log);
 
 		console.log('');
 		console.log(`  Open        ${n8n.url}/workflow/${tour.id}`);
@@ -176,6 +182,8 @@ async function main(): Promise<void> {
 		console.log(
 			"  then receives each message's status events (sent, delivered, read): see its Executions tab.",
 		);
+		console.log('');
+		for (const line of sendAndWait) console.log(line);
 		console.log('');
 		console.log(`  Emulator admin: ${emulator.url}/__admin/messages, /__admin/webhook-deliveries`);
 		console.log('  Ctrl-C stops n8n and the emulator.');

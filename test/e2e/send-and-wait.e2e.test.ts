@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
@@ -339,6 +339,50 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 			data: { text },
 		});
 	}, 180_000);
+
+	test.each([
+		[
+			'Yes, confirm',
+			'Send confirmation',
+			'Thanks Ada, your table for 2 on Friday at 19:00 is confirmed.',
+		],
+		[
+			'No, cancel',
+			'Release the table',
+			'No problem, Ada: we have released your table. Hope to see you another time!',
+		],
+	])(
+		'examples/intelliportal-send-and-wait.json imports and runs: after "%s" the workflow takes the "%s" branch and sends its message',
+		async (label, branch, text) => {
+			const example = JSON.parse(
+				readFileSync(join(REPO_ROOT, 'examples', 'intelliportal-send-and-wait.json'), 'utf8'),
+			) as WorkflowJson;
+			const workflow = await n8n.importWorkflow(example, {
+				credentials: { intelliPortalApi: credential },
+			});
+			// The example's recipient; the other cases use numbers of their own.
+			const toAda = () => emulator.admin.messages().filter((m) => m.to === '+14155550123');
+			const before = toAda().length;
+			const executionId = await n8n.startManually(workflow.id, "When clicking 'Execute workflow'");
+			await waitUntilWaiting(executionId);
+			const asked = toAda().slice(before);
+			expect(asked).toHaveLength(1);
+			const body = (asked[0].body.text as { body: string }).body;
+			const link = new RegExp(`^${label}: (http\\S+)$`, 'm').exec(body)![1];
+			expect((await open(link)).status).toBe(200);
+
+			const finished = await n8n.waitForExecution(executionId, 60_000);
+			expect(finished.status).toBe('success');
+			const ran = Object.keys(finished.data?.resultData.runData ?? {});
+			expect(ran).toContain(branch);
+			expect(ran).not.toContain(
+				branch === 'Send confirmation' ? 'Release the table' : 'Send confirmation',
+			);
+			const sent = toAda().slice(before + 1);
+			expect(sent.map((m) => (m.body.text as { body: string }).body)).toEqual([text]);
+		},
+		120_000,
+	);
 
 	test("Limit Wait Time reached without an answer: the execution finishes with the node's input items (what the built-in nodes output then); the link afterwards resumes nothing", async () => {
 		const { execution: finished, to } = await timeoutCase;

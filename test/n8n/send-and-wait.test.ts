@@ -4,9 +4,12 @@
  * through the core to the emulator and goes to waiting with n8n's signed resume URLs in the
  * message, and the node's webhook answering the recipient through n8n-core's WebhookContext.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { InstanceSettings, WebhookContext, validateUrlSignature } from 'n8n-core';
 import type { IDataObject, INode, IWebhookData, IWebhookResponseData } from 'n8n-workflow';
-import { WAIT_INDEFINITELY } from 'n8n-workflow';
+import { NodeHelpers, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 // The node's entry first: it loads the version modules in the order n8n does.
 import { IntelliPortal } from '../../nodes/IntelliPortal/IntelliPortal.node';
@@ -536,5 +539,40 @@ describe('webhook: the recipient follows a link', () => {
 		const { result, response } = await callWebhook(sendAndWaitNode(), { method: 'GET', query: {} });
 		expect(result.workflowData).toBeUndefined();
 		expect(response.statusCode).toBe(404);
+	});
+});
+
+describe('examples/intelliportal-send-and-wait.json', () => {
+	it('uses version 2 of our node, and every saved parameter loads as saved (nothing unknown or hidden)', () => {
+		const example = JSON.parse(
+			readFileSync(
+				join(__dirname, '..', '..', 'examples', 'intelliportal-send-and-wait.json'),
+				'utf8',
+			),
+		) as { nodes: INode[] };
+		const ours = example.nodes.filter((n) => n.type.startsWith('n8n-nodes-intelliportal.'));
+		expect(ours.map((n) => [n.name, n.typeVersion, n.parameters.operation])).toEqual([
+			['Ask for confirmation', 2, 'sendAndWait'],
+			['Send confirmation', 2, 'send'],
+			['Release the table', 2, 'send'],
+		]);
+		for (const saved of ours) {
+			const type = env.harness.nodeTypes.getByNameAndVersion(saved.type, saved.typeVersion);
+			const resolved = NodeHelpers.getNodeParameters(
+				type.description.properties,
+				saved.parameters,
+				true,
+				false,
+				saved,
+				type.description,
+			);
+			for (const [name, value] of Object.entries(saved.parameters)) {
+				expect({ node: saved.name, name, value: resolved?.[name] }).toEqual({
+					node: saved.name,
+					name,
+					value,
+				});
+			}
+		}
 	});
 });

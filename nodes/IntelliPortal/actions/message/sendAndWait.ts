@@ -156,7 +156,7 @@ function tooManyItems(ctx: IExecuteFunctions, count: number): NodeOperationError
 		{
 			itemIndex: 0,
 			description:
-				'An execution can wait for one answer at a time. To ask several recipients, put this node in a Loop Over Items node with a batch size of 1, or start one execution per recipient.',
+				'An execution waits for one answer at a time. To ask several recipients, start one execution per recipient.',
 		},
 	);
 }
@@ -164,8 +164,8 @@ function tooManyItems(ctx: IExecuteFunctions, count: number): NodeOperationError
 /**
  * Message → Send and Wait for Response: sends one message whose links are n8n's signed resume
  * URLs for this execution and node, through the core like every send (validation, retries that
- * never send twice, the account's pacing), then puts the execution to wait (offloaded: it
- * survives a restart) until the recipient answers through sendAndWaitWebhook or the wait limit
+ * never send twice, the account's pacing), then puts the execution to wait (saved by n8n as
+ * waiting) until the recipient answers through sendAndWaitWebhook or the wait limit
  * is reached. On an answer n8n continues with the webhook's output ({ data: { approved } } or
  * { data: { text } }); on the limit with this node's input items, as the built-in nodes do. The
  * limit is read before sending, so a bad limit never leaves a message out there.
