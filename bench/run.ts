@@ -3,7 +3,9 @@
  *
  *   --n 10000 --rate 200 --latency 25 --concurrency 16   (defaults)
  *   --quick                  CI-sized run (n = 600)
- *   --case send|memory|all|scale|queue   default send;
+ *   --case send|memory|all|scale|queue|new-client   default send;
+ *                            new-client: Zapier's New Client polling an account of --account-clients
+ *                            (default 50000) clients: requests and time per poll, per server shape
  *                            scale (n8n mode): our node at each N of --scale-ns (default
  *                            10000,100000), a fresh n8n per N: time vs floor, n8n's RSS and CPU
  *                            queue (n8n mode): --campaigns 4 campaigns of --campaign-n 2500 at once,
@@ -27,6 +29,7 @@ import type { SendCase } from './cases';
 import { startEmulatorProcess } from './emulator-process';
 import type { EmulatorProcess } from './emulator-process';
 import { runMemoryCase } from './memory';
+import { newClientTable, runNewClientCase } from './newClient';
 import type { MemoryResult } from './memory';
 import { floorMs as floorOf, judgeSendCase, prepareEmulator } from './judge';
 import type { CaseParams, SendCaseResult } from './judge';
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
 			cases: { type: 'string', default: 'ours,naive,batched,sequential,ceiling' },
 			mode: { type: 'string', default: 'core' },
 			clients: { type: 'string', default: '100000' },
+			'account-clients': { type: 'string', default: '50000' },
 			'scale-ns': { type: 'string', default: '10000,100000' },
 			'scale-baseline': { type: 'boolean', default: false },
 			campaigns: { type: 'string', default: '4' },
@@ -164,8 +168,8 @@ async function main(): Promise<void> {
 	const concurrency = concurrencyGiven ? num('concurrency', values.concurrency, 1) : 16;
 	const clients = num('clients', values.clients, 1);
 	const which = values.case ?? 'send';
-	if (!['send', 'memory', 'all', 'scale', 'queue'].includes(which))
-		throw new Error(`--case must be send, memory, all, scale or queue`);
+	if (!['send', 'memory', 'all', 'scale', 'queue', 'new-client'].includes(which))
+		throw new Error(`--case must be send, memory, all, scale, queue or new-client`);
 	const mode = values.mode ?? 'core';
 	if (mode !== 'core' && mode !== 'n8n') throw new Error(`--mode must be core or n8n`);
 	if ((which === 'scale' || which === 'queue') && mode !== 'n8n')
@@ -340,6 +344,16 @@ async function main(): Promise<void> {
 			report.queue = rows;
 			printed.push(campaignsTable(rows, campaignsParams));
 		}
+		if (which === 'new-client') {
+			const accountClients = num('account-clients', values['account-clients'], 1);
+			process.stderr.write(`bench new-client: ${accountClients} clients, latency ${latency} ms\n`);
+			const result = await runNewClientCase(emulator, {
+				clients: accountClients,
+				latencyMs: latency,
+			});
+			report.newClient = result;
+			printed.push(newClientTable(result));
+		}
 		if (which === 'memory' || which === 'all') {
 			process.stderr.write(`bench memory: seeding ${clients} clients ...\n`);
 			await emulator.reset();
@@ -364,7 +378,7 @@ async function main(): Promise<void> {
 	const stamp = String(report.timestamp).replace(/[:.]/g, '-');
 	report.markdown = printed.join('\n');
 	const prefix =
-		which === 'memory' || which === 'scale' || which === 'queue'
+		which === 'memory' || which === 'scale' || which === 'queue' || which === 'new-client'
 			? `${which}-`
 			: mode === 'n8n'
 				? 'n8n-'

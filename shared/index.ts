@@ -5,6 +5,8 @@
 export { IntelliPortalClient, DEFAULT_TIMEOUT_MS } from './client';
 export type { IntelliPortalClientOptions } from './client';
 export { findClients, rankClient } from './clientSearch';
+export { MAX_PROBED_POSITION, NEWEST_CLIENTS_PER_POLL, readNewestClients } from './newestClients';
+export type { ClientPageReader, NewestClientsOptions } from './newestClients';
 export type { ClientSearch } from './clientSearch';
 export * from './errors';
 export * from './transport';
