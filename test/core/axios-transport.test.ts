@@ -16,7 +16,11 @@ beforeAll(async () => {
 		req.on('data', (c) => (body += c));
 		req.on('end', () => {
 			seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, body });
-			if (req.url?.startsWith('/v1/slow')) return void setTimeout(() => res.end('{}'), 1000);
+			if (req.url?.startsWith('/v1/slow')) {
+				// Answers late, unless the client has gone (then no timer outlives the suite).
+				const late = setTimeout(() => res.end('{}'), 1000);
+				return void res.on('close', () => clearTimeout(late));
+			}
 			if (req.url?.startsWith('/v1/reset')) return void req.socket.destroy();
 			if (req.url?.startsWith('/v1/messages/send')) {
 				res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
