@@ -141,10 +141,12 @@ describe('server faults on valid input', () => {
 			options: { concurrency: 1 },
 		});
 		const run = env.harness.runNode(node, [{}]);
+		let giveUp: NodeJS.Timeout | undefined;
 		const finished = await Promise.race([
 			run.then(() => true),
-			new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
+			new Promise<boolean>((resolve) => (giveUp = setTimeout(() => resolve(false), 3000))),
 		]);
+		clearTimeout(giveUp); // no timer outlives the test
 		const requests = env.emulator.admin.counters().requests;
 		// Let a send that is still retrying go through, so nothing runs on after this test.
 		env.emulator.admin.config({ fault503: 0 });
