@@ -7,7 +7,7 @@
  * to skip this suite on a machine without the install; with the install present it always runs.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -483,5 +483,42 @@ describeE2e('IntelliPortal package in a real n8n', () => {
 			expect(proxy.calls.filter((c) => c.method === 'PUT')).toHaveLength(0);
 			expect(n8n.logs()).not.toContain(API_KEY);
 		}, 60_000);
+
+		test('a chain of take-overs: A replaces foreign F, B replaces A, A stops, B stops → F is back', async () => {
+			// Before the one ownership rule this ended on A's dead URL with every event on.
+			const F = { url: 'http://127.0.0.1:9/chain-foreign', events: ['message.failed'] };
+			const put = await fetch(`${emulator.baseUrl}/webhooks`, {
+				method: 'PUT',
+				headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+				body: JSON.stringify(F),
+			});
+			expect(put.status).toBe(200);
+			const importCopy = async (label: string) => {
+				const example = loadExample('intelliportal-status-trigger.json');
+				const webhookId = randomUUID();
+				for (const node of example.nodes) {
+					if (!node.type.endsWith('.intelliPortalTrigger')) continue;
+					node.webhookId = webhookId;
+					node.parameters = { ...(node.parameters as object), replaceExisting: true };
+				}
+				const workflow = await n8n.importWorkflow(
+					{ ...example, name: `Chain ${label}` },
+					{ credentials: { [CREDENTIAL_TYPE]: credential } },
+				);
+				return { id: workflow.id, url: `${n8n.webhookBaseUrl}webhook/${webhookId}/webhook` };
+			};
+			const a = await importCopy('A');
+			const b = await importCopy('B');
+			const holder = () => withoutQuery(String(emulator.admin.webhookConfig().url));
+
+			await n8n.activate(a.id);
+			expect(holder()).toBe(a.url);
+			await n8n.activate(b.id);
+			expect(holder()).toBe(b.url);
+			await n8n.deactivate(a.id);
+			expect(holder()).toBe(b.url);
+			await n8n.deactivate(b.id);
+			expect(emulator.admin.webhookConfig()).toEqual(F);
+		}, 120_000);
 	});
 });
