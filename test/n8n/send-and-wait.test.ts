@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { InstanceSettings, WebhookContext, validateUrlSignature } from 'n8n-core';
 import type { IDataObject, INode, IWebhookData, IWebhookResponseData } from 'n8n-workflow';
-import { NodeHelpers, WAIT_INDEFINITELY } from 'n8n-workflow';
+import { NodeHelpers, WAIT_INDEFINITELY, createRunExecutionData } from 'n8n-workflow';
 
 // The node's entry first: it loads the version modules in the order n8n does.
 import { IntelliPortal } from '../../nodes/IntelliPortal/IntelliPortal.node';
@@ -355,6 +355,8 @@ async function callWebhook(
 		query?: Record<string, string>;
 		body?: unknown;
 		userAgent?: string | null;
+		/** The waiting node's input items (what its expressions see), as n8n keeps them. */
+		input?: IDataObject[];
 	},
 ): Promise<{ result: IWebhookResponseData; response: FakeResponse; html: string }> {
 	const workflow = env.harness.makeWorkflow(node);
@@ -384,6 +386,18 @@ async function callWebhook(
 		isTest: false,
 		workflowExecuteAdditionalData: additionalData,
 	} as IWebhookData;
+	// The waiting execution: this node first on the stack with its input (n8n's WaitingWebhooks).
+	const waiting = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [
+				{
+					node,
+					data: { main: [(request.input ?? [{}]).map((json) => ({ json }))] },
+					source: null,
+				},
+			],
+		},
+	});
 	const context = new WebhookContext(
 		workflow,
 		node,
@@ -391,10 +405,13 @@ async function callWebhook(
 		'webhook',
 		webhookData,
 		[],
-		null,
+		waiting,
 	);
 	const result = await nodeType.webhook!.call(context);
-	return { result, response, html: String(response.body ?? '') };
+	// A page that resumes is handed to n8n (result.webhookResponse), the others are sent at once.
+	expect(response.ended).toBe(result.webhookResponse === undefined);
+	const html = String(result.webhookResponse ?? response.body ?? '');
+	return { result, response, html };
 }
 
 function expectSafePage(response: FakeResponse, html: string) {
@@ -435,8 +452,9 @@ describe('webhook: the recipient follows a link', () => {
 		const respondedAt = (result.workflowData![0][0].json.data as { respondedAt: string })
 			.respondedAt;
 		expect(Math.abs(Date.parse(respondedAt) - Date.now())).toBeLessThan(60_000);
-		expect(result.noWebhookResponse).toBe(true);
-		expect(response.statusCode).toBe(200);
+		// The page goes to n8n, which sends it once it has resumed the execution (not before).
+		expect(result.noWebhookResponse).toBeUndefined();
+		expect(response.ended).toBe(false);
 		expect(html).toContain('Yes &lt;b&gt;please&lt;/b&gt;');
 		expect(html).not.toContain('<b>please');
 		expectSafePage(response, html);
@@ -490,6 +508,18 @@ describe('webhook: the recipient follows a link', () => {
 		expect(html).toContain('>Send it</button>');
 		expectSafePage(response, html.replace('<script>', ''));
 		expect(html).not.toContain('<script>');
+	});
+
+	it("Free Text, GET: a Message with an expression shows what was sent, resolved against the node's input item", async () => {
+		const node = sendAndWaitNode({
+			responseType: 'freeText',
+			message: '=Hi {{ $json.name }}, any wishes for {{ $json.day }}?',
+		});
+		const { html } = await callWebhook(node, {
+			method: 'GET',
+			input: [{ name: 'Ana <3', day: 'Friday' }],
+		});
+		expect(html).toContain('Hi Ana &lt;3, any wishes for Friday?');
 	});
 
 	it('Free Text, POST: resumes with { data: { text, respondedAt } } exactly as typed; the page shows it escaped', async () => {

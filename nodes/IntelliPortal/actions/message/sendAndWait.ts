@@ -60,8 +60,19 @@ export function composeMessage(message: string, links: ResponseLink[]): string {
 	return `${message.trimEnd()}\n\n${lines.join('\n')}`;
 }
 
+/**
+ * n8n 1.x checks the signature of a resume link only for executions whose node asked for it
+ * (setSignatureValidationRequired); n8n 2.x checks every one and no longer has the method.
+ */
+function requireSignedLinks(ctx: IExecuteFunctions): void {
+	const setRequired = (ctx as { setSignatureValidationRequired?: unknown })
+		.setSignatureValidationRequired;
+	if (typeof setRequired === 'function') setRequired.call(ctx);
+}
+
 /** The signed links for the chosen response type, from n8n's getSignedResumeUrl. */
 function responseLinks(ctx: IExecuteFunctions, responseType: string): ResponseLink[] {
+	requireSignedLinks(ctx);
 	if (responseType === 'freeText') {
 		const options = readParameter(ctx, 'options', 0, {}) as IDataObject;
 		return [

@@ -56,10 +56,15 @@ export function isLinkPreview(userAgent: unknown): boolean {
 	return LINK_PREVIEW_AGENT.test(userAgent);
 }
 
-function sendPage(ctx: IWebhookFunctions, status: number, html: string): void {
+function setPageHeaders(ctx: IWebhookFunctions): void {
 	const res = ctx.getResponseObject();
 	for (const [name, value] of Object.entries(PAGE_HEADERS)) res.setHeader(name, value);
-	res.status(status).send(html);
+}
+
+/** A page that leaves the execution waiting: sent at once. */
+function sendPage(ctx: IWebhookFunctions, status: number, html: string): void {
+	setPageHeaders(ctx);
+	ctx.getResponseObject().status(status).send(html);
 }
 
 function stringParameter(ctx: IWebhookFunctions, name: string, fallback: string): string {
@@ -105,8 +110,15 @@ function readResponseText(body: unknown): { text: string } | { text: string; pro
 	return { text };
 }
 
-function resume(json: IDataObject): IWebhookResponseData {
-	return { noWebhookResponse: true, workflowData: [[{ json }]] };
+/**
+ * Ends the wait with `json` as this node's output. The "recorded" page is not sent here but handed
+ * to n8n, which sends it only once it has taken the execution over: of two answers arriving at
+ * the same moment only the one that resumed the execution is told it was recorded (n8n answers
+ * the other with an error). n8n sends it with its own sandbox Content-Security-Policy.
+ */
+function resume(ctx: IWebhookFunctions, page: string, json: IDataObject): IWebhookResponseData {
+	setPageHeaders(ctx);
+	return { webhookResponse: page, workflowData: [[{ json }]] };
 }
 
 /**
@@ -135,8 +147,9 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 			sendPage(this, 400, responseFormPage({ ...form, buttonLabel: form.button, error: answer }));
 			return { noWebhookResponse: true };
 		}
-		sendPage(this, 200, answerRecordedPage(answer.text));
-		return resume({ data: { text: answer.text, respondedAt } });
+		return resume(this, answerRecordedPage(answer.text), {
+			data: { text: answer.text, respondedAt },
+		});
 	}
 
 	if (isLinkPreview(this.getHeaderData()['user-agent'])) {
@@ -149,6 +162,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		return { noWebhookResponse: true };
 	}
 	const isApproved = approved.approved === 'true';
-	sendPage(this, 200, answerRecordedPage(approvalLabel(this, isApproved)));
-	return resume({ data: { approved: isApproved, respondedAt } });
+	return resume(this, answerRecordedPage(approvalLabel(this, isApproved)), {
+		data: { approved: isApproved, respondedAt },
+	});
 }
