@@ -155,11 +155,14 @@ describeQueue(
 				// The secret main stored at activation is what the webhook processor checks: a delivery
 				// without it, or with another one, is refused there and starts nothing (fails closed).
 				const url = new URL(registered);
-				const tampered = [...url.searchParams.keys()].map((key) => {
-					const wrong = new URL(registered);
-					wrong.searchParams.set(key, 'x'.repeat(url.searchParams.get(key)?.length ?? 8));
-					return wrong.toString();
-				});
+				// (ip_hook is the ownership record, not a credential: the secret is ip_secret.)
+				const tampered = [...url.searchParams.keys()]
+					.filter((key) => key !== 'ip_hook')
+					.map((key) => {
+						const wrong = new URL(registered);
+						wrong.searchParams.set(key, 'x'.repeat(url.searchParams.get(key)?.length ?? 8));
+						return wrong.toString();
+					});
 				expect(tampered.length).toBeGreaterThan(0);
 				for (const forgedUrl of [withoutQuery(registered), ...tampered]) {
 					const forged = await fetch(forgedUrl, {

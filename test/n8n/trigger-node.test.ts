@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { appendSecret, removeOwnershipMark } from '../../shared';
+import { IntelliPortalTrigger } from '../../nodes/IntelliPortalTrigger/IntelliPortalTrigger.node';
 import { startEnv } from './helpers';
 import type { TestEnv } from './helpers';
 
@@ -193,6 +194,22 @@ describe('ownership of the single webhook across workflows', () => {
 			),
 		});
 		expect(JSON.stringify(error)).not.toMatch(/ip_secret|ip_hook/);
+	});
+});
+
+describe('the warning before a take-over', () => {
+	it('with Replace Existing on, the node says what taking over does and its limit before activation', () => {
+		const { properties } = new IntelliPortalTrigger().description;
+		const notice = properties.find((p) => p.name === 'replaceExistingNotice');
+		expect(notice).toMatchObject({
+			type: 'notice',
+			displayOptions: { show: { replaceExisting: [true] } },
+		});
+		expect(notice?.displayName).toMatch(/gets back what it had before/);
+		expect(notice?.displayName).toMatch(/Limit: .*at the very same moment.*activate one at a time/);
+		// The existing parameters keep their names and defaults (saved workflows are unversioned).
+		expect(properties.find((p) => p.name === 'replaceExisting')).toMatchObject({ default: false });
+		expect(properties.find((p) => p.name === 'verifySecret')).toMatchObject({ default: true });
 	});
 });
 
