@@ -17,12 +17,14 @@ import { startEmulator, type RunningEmulator } from '../../emulator';
 import {
 	installN8n,
 	isN8nInstalled,
+	N8N_VERSION,
 	REPO_ROOT,
 	startN8n,
 	type Execution,
 	type N8nInstance,
 	type WorkflowJson,
 } from '../../scripts/n8n/start';
+import { n8nMajor } from '../../scripts/n8n/target';
 
 const API_KEY = `ik_test_wait_${randomBytes(12).toString('hex')}`;
 const BROWSER =
@@ -350,30 +352,37 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 		});
 	}, 180_000);
 
-	test('Approve and Decline clicked at the same moment: exactly one answer is taken, and only its page says it was recorded', async () => {
-		const started = await ask('both at once', double);
-		const [yes, no] = await Promise.all([
-			open(started.links['Yes, confirm']),
-			open(started.links['No, cancel']),
-		]);
-		const finished = await n8n.waitForExecution(started.executionId, 60_000);
-		expect(finished.status).toBe('success');
-		const runs = finished.data?.resultData.runData.Ask ?? [];
-		expect(runs).toHaveLength(1);
-		const recorded = [yes, no].filter((page) => page.html.includes('Got it, thanks'));
-		expect(recorded).toHaveLength(1);
-		const approved = recorded[0] === yes;
-		expect(nodeOutput(finished, 'Ask')).toEqual([
-			{ data: { approved, respondedAt: expect.any(String) } },
-		]);
-		const other = approved ? no : yes;
-		expect(other.status).toBeGreaterThanOrEqual(400);
-		await sleep(1_000);
-		expect(await n8n.listExecutions(started.workflowId)).toHaveLength(1);
-		console.log(
-			`both at once: the other click got HTTP ${other.status}: ${other.html.slice(0, 200)}`,
-		);
-	}, 120_000);
+	// n8n 2.x takes a waiting execution over atomically when it resumes it; 1.x (npm run
+	// e2e:compat) does not, and accepts both answers there, for its built-in nodes as for ours.
+	const testAtomicResume = n8nMajor(N8N_VERSION) >= 2 ? test : test.skip;
+	testAtomicResume(
+		'Approve and Decline clicked at the same moment: exactly one answer is taken, and only its page says it was recorded',
+		async () => {
+			const started = await ask('both at once', double);
+			const [yes, no] = await Promise.all([
+				open(started.links['Yes, confirm']),
+				open(started.links['No, cancel']),
+			]);
+			const finished = await n8n.waitForExecution(started.executionId, 60_000);
+			expect(finished.status).toBe('success');
+			const runs = finished.data?.resultData.runData.Ask ?? [];
+			expect(runs).toHaveLength(1);
+			const recorded = [yes, no].filter((page) => page.html.includes('Got it, thanks'));
+			expect(recorded).toHaveLength(1);
+			const approved = recorded[0] === yes;
+			expect(nodeOutput(finished, 'Ask')).toEqual([
+				{ data: { approved, respondedAt: expect.any(String) } },
+			]);
+			const other = approved ? no : yes;
+			expect(other.status).toBeGreaterThanOrEqual(400);
+			await sleep(1_000);
+			expect(await n8n.listExecutions(started.workflowId)).toHaveLength(1);
+			console.log(
+				`both at once: the other click got HTTP ${other.status}: ${other.html.slice(0, 200)}`,
+			);
+		},
+		120_000,
+	);
 
 	test.each([
 		[
