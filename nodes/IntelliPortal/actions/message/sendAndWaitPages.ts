@@ -23,7 +23,8 @@ function paragraphs(text: string): string {
 
 /**
  * Headers every page is sent with: no scripts or external resources can run in it, it cannot be
- * framed, the browser keeps no copy, and the signed link is not sent on as a Referer.
+ * framed, the browser keeps no copy, and the signed link is not sent on as a Referer. (The page
+ * n8n sends after resuming gets n8n's own sandbox Content-Security-Policy instead of ours.)
  */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 	'Content-Type': 'text/html; charset=utf-8',

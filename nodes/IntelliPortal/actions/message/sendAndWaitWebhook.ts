@@ -156,12 +156,13 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		sendPage(this, 200, previewPage());
 		return { noWebhookResponse: true };
 	}
-	const approved = this.getQueryData() as IDataObject;
-	if (approved.approved !== 'true' && approved.approved !== 'false') {
+	// The link's own (signed) parameter: n8n refused the request if it was changed.
+	const { approved } = this.getQueryData() as IDataObject;
+	if (approved !== 'true' && approved !== 'false') {
 		sendPage(this, 404, noActionPage());
 		return { noWebhookResponse: true };
 	}
-	const isApproved = approved.approved === 'true';
+	const isApproved = approved === 'true';
 	return resume(this, answerRecordedPage(approvalLabel(this, isApproved)), {
 		data: { approved: isApproved, respondedAt },
 	});
