@@ -131,7 +131,9 @@ export class IntelliPortalTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
 		description:
-			'Starts the workflow when IntelliPortal reports message status changes, inbound messages or onboarded clients',
+			// n8n's node panel shows one entry for the node and its trigger, with the trigger's
+			// description (n8n 2.41.1 generateMergedNodesAndActions): it introduces both.
+			'Send WhatsApp, Instagram, Messenger, email and SMS messages with IntelliPortal, and start workflows on delivery updates, replies and new clients',
 		defaults: {
 			name: 'IntelliPortal Trigger',
 		},
