@@ -4,16 +4,16 @@
  *
  * The contract gives one URL per account, a GET and a PUT, no compare-and-set and nowhere else
  * to keep state that every registration of ours can see. So the registered URL itself carries
- * the ownership record, in the query parameter `ip_hook` (WEBHOOK_OWNER_PARAM):
+ * the ownership record, in the query parameter `ip_hook_secret` (WEBHOOK_OWNER_PARAM):
  *
- *   <receiver URL>?ip_secret=<its secret>&ip_hook=<base64url JSON>
+ *   <receiver URL>?ip_secret=<its secret>&ip_hook_secret=<base64url JSON>
  *   { v: 1, k: 'n' | 'z',            the holder's kind: an n8n trigger or a Zapier Zap
  *     r: [url, events] | 0,          the ROOT: the configuration before the first take-over
  *     s: [[url, events, k], ...] }   the SUSPENDED: our registrations this one (and those
  *                                    before it) replaced and that are still running, oldest first
  *
  * The rule (the same on the way in and out; a registration is identified by its receiver URL
- * without `ip_secret` and `ip_hook`, i.e. an n8n workflow's webhook URL or a Zap's hook URL):
+ * without `ip_secret` and `ip_hook_secret`, i.e. an n8n workflow's webhook URL or a Zap's hook URL):
  * - Activate: the webhook already ours (any secret) → keep its record, refresh secret/events.
  *   We are among the suspended → nothing to do: we get it back when the ones above us stop.
  *   An active configuration (URL and ≥ 1 event) of anyone else, ours or foreign → refused,

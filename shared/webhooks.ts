@@ -192,11 +192,13 @@ export function removeSecret(url: string): string {
 /**
  * Query parameter in which our registrations record who they are and what they replaced (see
  * shared/webhookOwnership.ts). It holds other receivers' URLs, secrets included, so it is never
- * shown and never passed on into a workflow's or a Zap's data.
+ * shown and never passed on into a workflow's or a Zap's data. Its name says "secret" so that log
+ * scrubbers that censor secret-named query parameters (Zapier's, on every z.request it logs)
+ * censor it too: base64 hides the secrets inside it from scrubbers that look for their values.
  */
-export const WEBHOOK_OWNER_PARAM = 'ip_hook';
+export const WEBHOOK_OWNER_PARAM = 'ip_hook_secret';
 
-/** The URL without our ownership record (`ip_hook`). */
+/** The URL without our ownership record (`ip_hook_secret`). */
 export function removeOwnershipMark(url: string): string {
 	return removeQueryParam(url, WEBHOOK_OWNER_PARAM);
 }

@@ -81,8 +81,8 @@ describe('URLs and the ownership record', () => {
 			root: { url: F.url as string, events: ['message.sent', 'message.future'] },
 			suspended: [zap('z1', ['message.read', 'client.onboarded'])],
 		});
-		expect(url.startsWith(`${a.url}&ip_hook=`)).toBe(true);
-		expect(url).toMatch(/ip_hook=[A-Za-z0-9_-]+$/);
+		expect(url.startsWith(`${a.url}&ip_hook_secret=`)).toBe(true);
+		expect(url).toMatch(/ip_hook_secret=[A-Za-z0-9_-]+$/);
 		expect(readWebhookMark(url)).toEqual({
 			kind: 'n8n',
 			url: a.url,
@@ -91,8 +91,8 @@ describe('URLs and the ownership record', () => {
 				suspended: [zap('z1', ['message.read', 'client.onboarded'])],
 			},
 		});
-		expect(readWebhookMark(`${a.url}&ip_hook=bm90IGpzb24`)).toBeUndefined();
-		expect(readWebhookMark(`${a.url}&ip_hook=%%%`)).toBeUndefined();
+		expect(readWebhookMark(`${a.url}&ip_hook_secret=bm90IGpzb24`)).toBeUndefined();
+		expect(readWebhookMark(`${a.url}&ip_hook_secret=%%%`)).toBeUndefined();
 		expect(readWebhookMark(F.url)).toBeUndefined();
 	});
 
@@ -243,7 +243,7 @@ describe('refusals name who holds the webhook', () => {
 		expect(result.outcome).toBe('refused');
 		if (result.outcome !== 'refused') return;
 		expect(result.message).toMatch(pattern);
-		expect(result.message).not.toMatch(/SECRET|s-b|z-z|ip_secret|ip_hook/);
+		expect(result.message).not.toMatch(/SECRET|s-b|z-z|ip_secret|ip_hook_secret/);
 		expect(account.config).toEqual(holder);
 	});
 });

@@ -33,7 +33,7 @@ function withSecret(url: string, staticData: IDataObject): string {
 	return appendSecret(url, secret);
 }
 
-/** The account's webhook as registered, without the ownership record (`&ip_hook=…`). */
+/** The account's webhook as registered, without the ownership record (`&ip_hook_secret=…`). */
 function registeredConfig(): { url: string | null; events: string[] } {
 	const { url, events } = env.emulator.admin.webhookConfig();
 	return { url: url === null ? null : removeOwnershipMark(url), events };
@@ -193,7 +193,7 @@ describe('ownership of the single webhook across workflows', () => {
 				/^Deactivate that workflow first, or turn on "Replace Existing Webhook"/,
 			),
 		});
-		expect(JSON.stringify(error)).not.toMatch(/ip_secret|ip_hook/);
+		expect(JSON.stringify(error)).not.toMatch(/ip_secret|ip_hook_secret/);
 	});
 });
 

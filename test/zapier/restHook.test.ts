@@ -43,7 +43,7 @@ afterEach(async () => {
 	await receiver.stop();
 });
 
-/** The account's webhook as registered, without the ownership record (`&ip_hook=…`). */
+/** The account's webhook as registered, without the ownership record (`&ip_hook_secret=…`). */
 function registered(): { url: string | null; events: string[] } {
 	const { url, events } = emu.admin.webhookConfig();
 	return { url: url === null ? null : removeOwnershipMark(url), events };
@@ -78,7 +78,7 @@ describe('performSubscribe', () => {
 		});
 		expect(data.target_url).toBe(`${receiver.url}?ip_secret=${secret}`);
 		expect(data.id).toBe(receiver.url);
-		expect(emu.admin.webhookConfig().url).toContain('&ip_hook=');
+		expect(emu.admin.webhookConfig().url).toContain('&ip_hook_secret=');
 	});
 
 	it('subscribes to every event when none is selected', async () => {

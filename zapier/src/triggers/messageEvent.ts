@@ -41,7 +41,7 @@ export interface SubscribeData {
 	id: string;
 	/**
 	 * The receiver URL: Zapier's targetUrl + `?ip_secret=<secret>`. IntelliPortal holds it with
-	 * the ownership record appended (`&ip_hook=…`, shared/webhookOwnership.ts).
+	 * the ownership record appended (`&ip_hook_secret=…`, shared/webhookOwnership.ts).
 	 */
 	target_url: string;
 	events: string[];
