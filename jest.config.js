@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-	testEnvironment: 'node',
+	// Node's environment, and a file fails if it leaves timers, servers or children running.
+	testEnvironment: '<rootDir>/test/support/no-leaks-environment.ts',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: {
