@@ -233,11 +233,14 @@ export class IntelliPortalTrigger implements INodeType {
 					throw toNodeError(this.getNode(), error, 0, apiKey);
 				}
 				if (result.outcome === 'refused') {
-					throw new NodeOperationError(this.getNode(), result.message, {
-						description: webhookRefusalAdvice(result.holder, {
-							replaceSwitch: '"Replace Existing Webhook"',
-							thisThing: 'this workflow',
-						}),
+					const advice = webhookRefusalAdvice(result.holder, {
+						replaceSwitch: '"Replace Existing Webhook"',
+						thisThing: 'this workflow',
+					});
+					// The editor's "could not be published" toast shows the message only: the advice
+					// goes into it too, or users never see what to do.
+					throw new NodeOperationError(this.getNode(), `${result.message} ${advice}`, {
+						description: advice,
 					});
 				}
 				if (result.outcome === 'registered' && result.replaced.kind !== 'none') {

@@ -114,6 +114,13 @@ describeBrowser('the n8n editor in a real browser (n8n 2.41.1, Debian chromium)'
 			await expect(editor.parameterInput('operation').locator('input').inputValue()).resolves.toBe(
 				'Send',
 			);
+			// Version 2's display texts: an example in Text, a notice that says what to do first.
+			await expect(
+				editor.parameterInput('textBody').locator('textarea').getAttribute('placeholder'),
+			).resolves.toMatch(/^e\.g\. /);
+			await expectVisible(
+				ndv.getByText(/^This node retries .* Keep "Retry On Fail" in Settings off/),
+			);
 		},
 		STEP_MS,
 	);
@@ -209,6 +216,9 @@ describeBrowser('the n8n editor in a real browser (n8n 2.41.1, Debian chromium)'
 			await expectVisible(output.getByText(sent[0].id));
 			await screenshot(editor.ndv(), 'n8n-send-output');
 			await editor.closeNdv();
+			const node = editor.byTestId('canvas-node').filter({ hasText: 'Send a message' });
+			await expectVisible(node.getByText('Send: Message', { exact: true }));
+			await screenshot(node, 'n8n-canvas-send-node');
 		},
 		STEP_MS,
 	);
@@ -233,6 +243,8 @@ describeBrowser('the n8n editor in a real browser (n8n 2.41.1, Debian chromium)'
 			const refusal = await toast.innerText();
 			expect(refusal).toContain("The IntelliPortal account's webhook is in use by");
 			expect(refusal).toContain(FOREIGN_WEBHOOK.replace('https://', ''));
+			// What to do about it, in the toast itself (n8n shows no error description there).
+			expect(refusal).toContain('turn on "Replace Existing Webhook"');
 			await screenshot(editor.page, 'n8n-trigger-refusal');
 			// The foreign configuration is untouched.
 			expect(stack.emulator.admin.webhookConfig()).toMatchObject({ url: FOREIGN_WEBHOOK });

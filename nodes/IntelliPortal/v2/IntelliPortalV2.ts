@@ -14,6 +14,7 @@ import {
 import { router } from '../actions/router';
 import { versionDescription } from '../actions/versionDescription';
 import { searchClients } from '../methods/listSearch';
+import { SUBTITLE } from './display';
 import { properties } from './properties';
 
 /** Version 2, the default for new nodes: new operations and options land here. */
@@ -24,6 +25,8 @@ export class IntelliPortalV2 implements INodeType {
 	constructor(baseDescription: INodeTypeBaseDescription) {
 		this.description = {
 			...versionDescription(baseDescription, 2, properties),
+			// "Send: Message" under the node on the canvas (version 1: "send: message").
+			subtitle: SUBTITLE,
 			// Send and Wait's waiting webhooks (only n8n's waiting executions call them).
 			webhooks: sendAndWaitWebhooks,
 			waitingNodeTooltip,

@@ -6,6 +6,7 @@ import { waitBudgetOption } from '../actions/message/sendFields';
 import * as sendTemplate from '../actions/message/sendTemplate';
 import { operationProperty } from '../actions/operationProperty';
 import { properties as v1 } from '../v1/properties';
+import { withVersion2Display } from './display';
 
 /**
  * The parameters of version 2, the default for new nodes. It starts as version 1; what is new
@@ -52,4 +53,4 @@ function version2(property: INodeProperties): INodeProperties[] {
 	return [property];
 }
 
-export const properties: INodeProperties[] = v1.flatMap(version2);
+export const properties: INodeProperties[] = withVersion2Display(v1.flatMap(version2));
