@@ -2,7 +2,9 @@
  * Exactly once per event on the receiving side. IntelliPortal delivers an event again (same `id`)
  * when an attempt was not acknowledged in time (the receiver was slow, the connection dropped),
  * so a receiver remembers the ids it started work for and acknowledges a repeat without starting
- * anything. Pure: the host keeps the state where it keeps trigger state and gives the clock.
+ * anything. Pure: the host gives the clock and, if it has one that can be written when work
+ * starts, a store (admitEvents' `stored`/`seen`); a process memory (RecentEventIds) covers what a
+ * store does not. The n8n trigger uses the process memory only (see why there).
  *
  * DECIDED HERE (the contract says nothing of redelivery):
  * - A receiver remembers at most SEEN_EVENTS_MAX ids (the newest), each for SEEN_EVENTS_WINDOW_MS
@@ -119,28 +121,23 @@ export function admitEvents<E extends { id: string }>(
 }
 
 /**
- * Ids being worked on in this process, for the moment between a host reading its stored memory
- * and storing the new one (n8n: from loading the workflow to saving its static data, per
- * request): a repeat arriving in that moment (the sender timed out and retried while the first
- * delivery was still being accepted) would find neither in the store. A claim lasts `windowMs`
- * (default 30 s): long enough to cover one delivery being accepted, short enough that a repeat
- * of a delivery the host then failed to record (it answered 5xx) is accepted again once the
- * claim expired. At most `max` claims (oldest dropped); no timers: expiry is checked on use.
+ * This process's memory of the events it accepted, per receiver (`scope`), for hosts whose store
+ * cannot be written when work starts (n8n 2.41.1: see the trigger). A claim lasts `windowMs`
+ * (default 24 h); at most `max` claims in all, the oldest dropped; no timers (expiry is checked on
+ * use). A claim is made when the delivery is accepted, before the host has started the work: if
+ * the host then fails to start it (answers 5xx), a retry of that delivery is taken for a repeat.
  */
-export class InFlightEventIds {
+export class RecentEventIds {
 	private readonly claims = new Map<string, number>();
 	private readonly max: number;
 	private readonly windowMs: number;
 
 	constructor(options: { max?: number; windowMs?: number } = {}) {
 		this.max = options.max ?? 10_000;
-		this.windowMs = options.windowMs ?? 30_000;
+		this.windowMs = options.windowMs ?? SEEN_EVENTS_WINDOW_MS;
 	}
 
-	/**
-	 * True when `id` is not claimed in `scope` (one receiver, e.g. workflow + node) and is now
-	 * claimed; false when a claim younger than the window exists.
-	 */
+	/** True when `id` was not claimed in `scope` within the window, and is now claimed. */
 	claim(scope: string, id: string, now: number): boolean {
 		const key = `${scope}\u0000${dedupeKey(id)}`;
 		const at = this.claims.get(key);
@@ -160,9 +157,9 @@ export class InFlightEventIds {
 }
 
 /**
- * The receiver's one call: admitEvents against the stored memory, then, for the fresh ones, a
- * claim in this process (`inFlight`, shared by every delivery the process receives) so that two
- * copies accepted at the same moment, before either was stored, start work once.
+ * The receiver's one call when a delivery arrives: admitEvents against the stored memory (if the
+ * host has one), then, for the fresh ones, a claim in this process's memory (shared by every
+ * delivery the process receives), so that a copy the store does not know starts nothing.
  */
 export function admitEventsOnce<E extends { id: string }>(input: {
 	stored: unknown;
@@ -170,14 +167,14 @@ export function admitEventsOnce<E extends { id: string }>(input: {
 	now: number;
 	/** One receiver (n8n: workflow id + trigger node). */
 	scope: string;
-	inFlight?: InFlightEventIds;
+	memory?: RecentEventIds;
 	limits?: SeenEventsLimits;
 }): AdmitResult<E> {
 	const result = admitEvents(input.stored, input.events, input.now, input.limits);
-	if (!input.inFlight) return result;
+	if (!input.memory) return result;
 	const fresh: E[] = [];
 	for (const event of result.fresh) {
-		if (input.inFlight.claim(input.scope, String(event.id), input.now)) fresh.push(event);
+		if (input.memory.claim(input.scope, String(event.id), input.now)) fresh.push(event);
 		else result.duplicates.push(event);
 	}
 	return { ...result, fresh };

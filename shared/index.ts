@@ -98,7 +98,7 @@ export type {
 } from './webhookOwnership';
 export {
 	DEFAULT_SEEN_EVENTS_LIMITS,
-	InFlightEventIds,
+	RecentEventIds,
 	SEEN_EVENTS_MAX,
 	SEEN_EVENTS_WINDOW_MS,
 	admitEvents,

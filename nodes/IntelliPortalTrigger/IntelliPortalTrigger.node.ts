@@ -12,7 +12,7 @@ import { randomBytes } from 'crypto';
 
 import {
 	ALL_EVENTS,
-	InFlightEventIds,
+	RecentEventIds,
 	activateWebhook,
 	admitEventsOnce,
 	appendSecret,
@@ -39,16 +39,26 @@ interface TriggerStaticData {
 	previousConfig?: { url: string | null; events: string[] } | null;
 	/** Random secret carried in the registered URL and checked on every delivery. */
 	secret?: string;
-	/** Ids of the events that started this workflow recently (see shared/eventDedupe.ts). */
-	seenEvents?: unknown;
 }
 
 /**
- * Events being accepted in this n8n process right now: n8n loads the workflow's static data when
- * a delivery arrives and saves it after webhook() returned, so a redelivery arriving in between
- * would not find the first one's id there.
+ * Exactly once per event (shared/eventDedupe.ts): the ids of the events this n8n process started
+ * the workflow for, 24 h, at most 10 000 (all triggers of the process). Not in the workflow's
+ * static data: n8n 2.41.1 saves static data changed in webhook() only when the delivery starts
+ * nothing (WorkflowRunner.run wraps the same object again for the execution, which clears its
+ * "changed" mark before LiveWebhooks saves it), and writing it from the execution instead makes
+ * every execution save the whole static data it loaded when it started: on a queue-mode worker
+ * that erased the delivery secret (every later delivery got 401), and anywhere an execution that
+ * ends after the workflow was re-activated would put the old secret back.
  */
-const inFlight = new InFlightEventIds();
+const recentEvents = new RecentEventIds();
+
+/** One receiver: this workflow's trigger node, in this mode (test deliveries apart). */
+function dedupeScope(ctx: IWebhookFunctions): string {
+	const workflow = ctx.getWorkflow();
+	const node = ctx.getNode();
+	return `${workflow.id ?? ''}\u0000${node.id ?? node.name}\u0000${ctx.getMode()}`;
+}
 
 function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
 	const events = ctx.getNodeParameter('events', []) as string[];
@@ -293,22 +303,17 @@ export class IntelliPortalTrigger implements INodeType {
 		if (events.length === 0) {
 			return { webhookResponse: { received: true, ignored: parsed.events.length } };
 		}
-		// Exactly once per event: a redelivery (same id) is acknowledged and starts nothing. n8n
-		// saves the static data changed here before it answers the delivery.
-		const staticData = this.getWorkflowStaticData('node') as TriggerStaticData;
-		const workflow = this.getWorkflow();
-		const node = this.getNode();
-		const { fresh, duplicates, seen } = admitEventsOnce({
-			stored: staticData.seenEvents,
+		// Exactly once per event: a redelivery (same id) is acknowledged and starts nothing.
+		const { fresh, duplicates } = admitEventsOnce({
+			stored: undefined,
 			events,
 			now: Date.now(),
-			scope: `${workflow.id ?? ''}\u0000${node.id ?? node.name}`,
-			inFlight,
+			scope: dedupeScope(this),
+			memory: recentEvents,
 		});
 		if (fresh.length === 0) {
 			return { webhookResponse: { received: true, duplicate: duplicates.length } };
 		}
-		staticData.seenEvents = seen;
 		return {
 			workflowData: [fresh.map((event) => ({ json: event as unknown as IDataObject }))],
 		};

@@ -4,7 +4,7 @@
  * before either was stored.
  */
 import {
-	InFlightEventIds,
+	RecentEventIds,
 	SEEN_EVENTS_MAX,
 	SEEN_EVENTS_WINDOW_MS,
 	admitEvents,
@@ -85,44 +85,32 @@ describe('admitEvents', () => {
 	});
 });
 
-describe('InFlightEventIds and admitEventsOnce', () => {
+describe('RecentEventIds, admitEventsOnce and rememberStarted', () => {
 	it('two copies admitted against the same stored memory (neither stored yet) start once per receiver', () => {
-		const inFlight = new InFlightEventIds();
+		const memory = new RecentEventIds();
 		const stored = admitEvents(undefined, [ev('old')], T0).seen;
-		const a = admitEventsOnce({ stored, events: [ev('x')], now: T0, scope: 'wf1/node', inFlight });
-		const b = admitEventsOnce({
-			stored,
-			events: [ev('x')],
-			now: T0 + 5,
-			scope: 'wf1/node',
-			inFlight,
-		});
+		const a = admitEventsOnce({ stored, events: [ev('x')], now: T0, scope: 'wf1', memory });
+		const b = admitEventsOnce({ stored, events: [ev('x')], now: T0 + 5, scope: 'wf1', memory });
 		expect(a.fresh.map((e) => e.id)).toEqual(['x']);
 		expect(b.fresh).toEqual([]);
 		expect(b.duplicates.map((e) => e.id)).toEqual(['x']);
 		// another receiver (another workflow) gets the same event too
-		const c = admitEventsOnce({
-			stored,
-			events: [ev('x')],
-			now: T0 + 5,
-			scope: 'wf2/node',
-			inFlight,
-		});
+		const c = admitEventsOnce({ stored, events: [ev('x')], now: T0 + 5, scope: 'wf2', memory });
 		expect(c.fresh.map((e) => e.id)).toEqual(['x']);
 	});
 
-	it('a claim expires after its window, so a delivery the host failed to store is accepted again', () => {
-		const inFlight = new InFlightEventIds({ windowMs: 30_000 });
-		expect(inFlight.claim('s', 'x', T0)).toBe(true);
-		expect(inFlight.claim('s', 'x', T0 + 29_999)).toBe(false);
-		expect(inFlight.claim('s', 'x', T0 + 30_000)).toBe(true);
+	it('a claim lasts its window (default 24 h), then the id is new again', () => {
+		const memory = new RecentEventIds();
+		expect(memory.claim('s', 'x', T0)).toBe(true);
+		expect(memory.claim('s', 'x', T0 + SEEN_EVENTS_WINDOW_MS - 1)).toBe(false);
+		expect(memory.claim('s', 'x', T0 + SEEN_EVENTS_WINDOW_MS)).toBe(true);
 	});
 
-	it('holds at most max claims, dropping the oldest', () => {
-		const inFlight = new InFlightEventIds({ max: 3 });
-		for (const id of ['a', 'b', 'c', 'd']) expect(inFlight.claim('s', id, T0)).toBe(true);
-		expect(inFlight.size).toBe(3);
-		expect(inFlight.claim('s', 'a', T0)).toBe(true); // forgotten
-		expect(inFlight.claim('s', 'd', T0)).toBe(false);
+	it('holds at most max entries, dropping the oldest', () => {
+		const memory = new RecentEventIds({ max: 3 });
+		for (const id of ['a', 'b', 'c', 'd']) expect(memory.claim('s', id, T0)).toBe(true);
+		expect(memory.size).toBe(3);
+		expect(memory.claim('s', 'a', T0)).toBe(true); // forgotten
+		expect(memory.claim('s', 'd', T0)).toBe(false);
 	});
 });

@@ -161,7 +161,7 @@ describeE2e(
 			expect(executions.map((e) => e.status)).toEqual(['success']);
 			// the delivery was answered before its execution ended (it waits WAIT_SECONDS)
 			expect(Date.parse(String(executions[0].stoppedAt))).toBeGreaterThan(answeredAt);
-			// a redelivery after the execution ended is still recognised (the ids are in the database)
+			// a redelivery after the execution ended is still recognised
 			expect((await post(JSON.stringify(event))).status).toBe(200);
 			expect(await executionsOf(event.id)).toHaveLength(1);
 		}, 120_000);

@@ -389,32 +389,8 @@ describe('webhook()', () => {
 describe('webhook(): exactly once per event', () => {
 	const SECRET = 'b'.repeat(48);
 	const KEY = 'node:IntelliPortal Trigger';
-
-	/**
-	 * n8n's persistence of trigger state, as LiveWebhooks does it in n8n 2.41.1: every delivery
-	 * loads the workflow (static data included) from the database, runs webhook(), and saves the
-	 * static data before answering when webhook() changed it (WorkflowStaticDataService.saveStaticData
-	 * checks staticData.__dataChanged).
-	 */
-	function workflowDatabase() {
-		let saved: IDataObject = { [KEY]: { secret: SECRET } };
-		let saves = 0;
-		return {
-			load: () => JSON.parse(JSON.stringify(saved)) as IDataObject,
-			save(staticData: IDataObject) {
-				if (staticData.__dataChanged !== true) return;
-				// the database stores JSON (n8n: a JSON column), not the observable proxy
-				saved = JSON.parse(JSON.stringify({ ...staticData, __dataChanged: false })) as IDataObject;
-				saves++;
-			},
-			get saves() {
-				return saves;
-			},
-			get stored() {
-				return saved;
-			},
-		};
-	}
+	// Static data as n8n loads it for every delivery: the activation's secret.
+	const loaded = (): IDataObject => ({ [KEY]: { secret: SECRET } });
 
 	const eventWithId = (id: string) => ({
 		id,
@@ -424,75 +400,59 @@ describe('webhook(): exactly once per event', () => {
 	});
 	const uniqueId = () => `evt_${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
 
-	async function receive(
-		db: ReturnType<typeof workflowDatabase>,
-		node: INode,
-		body: unknown,
-		loaded = db.load(),
-	) {
-		const { result, response, workflow } = await env.harness.runWebhook(
-			node,
-			{ body, query: { ip_secret: SECRET } },
-			loaded,
-		);
-		return { result, response, save: () => db.save(workflow.staticData) };
-	}
+	const receive = async (node: INode, body: unknown) =>
+		await env.harness.runWebhook(node, { body, query: { ip_secret: SECRET } }, loaded());
 
 	it('a redelivered event (same id) is acknowledged with 200 and starts nothing; another id starts the workflow', async () => {
 		const node = env.triggerNode({ events: ['*'] });
-		const db = workflowDatabase();
 		const event = eventWithId(uniqueId());
-
-		const first = await receive(db, node, event);
+		const first = await receive(node, event);
 		expect(first.result.workflowData?.[0].map((item) => item.json.id)).toEqual([event.id]);
-		first.save();
-		expect(db.saves).toBe(1);
 
-		// The same delivery again, as IntelliPortal retries it: n8n loads the saved static data.
-		const again = await receive(db, node, event);
+		const again = await receive(node, event);
 		expect(again.result.workflowData).toBeUndefined();
 		expect(again.result.noWebhookResponse).toBeFalsy();
 		expect(again.result.webhookResponse).toEqual({ received: true, duplicate: 1 });
-		again.save();
-		expect(db.saves).toBe(1); // nothing new to store
 
 		const other = eventWithId(uniqueId());
-		const next = await receive(db, node, other);
+		const next = await receive(node, other);
 		expect(next.result.workflowData?.[0].map((item) => item.json.id)).toEqual([other.id]);
-		next.save();
-		const { seenEvents } = db.stored[KEY] as { seenEvents: { entries: Array<[string, number]> } };
-		expect(seenEvents.entries.map(([id]) => id)).toEqual([event.id, other.id]);
 	});
 
-	it('two copies arriving together, both loaded before either was saved, start the workflow once', async () => {
+	it('two copies arriving together start the workflow once', async () => {
 		const node = env.triggerNode({ events: ['*'] });
-		const db = workflowDatabase();
 		const event = eventWithId(uniqueId());
-		const snapshot = db.load();
-		const [a, b] = await Promise.all([
-			receive(db, node, event, structuredClone(snapshot)),
-			receive(db, node, event, structuredClone(snapshot)),
-		]);
+		const [a, b] = await Promise.all([receive(node, event), receive(node, event)]);
 		const started = [a, b].filter((r) => r.result.workflowData !== undefined);
 		expect(started).toHaveLength(1);
 		const acknowledged = [a, b].find((r) => r.result.workflowData === undefined);
 		expect(acknowledged?.result.webhookResponse).toEqual({ received: true, duplicate: 1 });
 	});
 
+	it('the same event for another workflow starts that workflow too', async () => {
+		const node = env.triggerNode({ events: ['*'] });
+		const other = { ...node, id: 'another-trigger-node' };
+		const event = eventWithId(uniqueId());
+		expect((await receive(node, event)).result.workflowData).toHaveLength(1);
+		expect((await receive(other, event)).result.workflowData).toHaveLength(1);
+	});
+
+	it('nothing is written to the static data (n8n would not save it, and an execution saving it could restore a stale secret)', async () => {
+		const node = env.triggerNode({ events: ['*'] });
+		const first = await receive(node, eventWithId(uniqueId()));
+		expect(first.workflow.staticData.__dataChanged).toBe(false);
+	});
+
 	it('a copy with a wrong secret is refused (401) before its id is remembered, so the real delivery still starts the workflow', async () => {
 		const node = env.triggerNode({ events: ['*'] });
-		const db = workflowDatabase();
 		const event = eventWithId(uniqueId());
-		// A forged copy first (wrong secret): 401, nothing remembered, so the real one still runs.
 		const forged = await env.harness.runWebhook(
 			node,
 			{ body: event, query: { ip_secret: 'c'.repeat(48) } },
-			db.load(),
+			loaded(),
 		);
 		expect(forged.response.statusCode).toBe(401);
-		db.save(forged.workflow.staticData);
-		expect(db.saves).toBe(0);
-		const real = await receive(db, node, event);
+		const real = await receive(node, event);
 		expect(real.result.workflowData).toHaveLength(1);
 	});
 });
