@@ -47,9 +47,9 @@ interface TriggerStaticData {
  * static data: n8n 2.41.1 saves static data changed in webhook() only when the delivery starts
  * nothing (WorkflowRunner.run wraps the same object again for the execution, which clears its
  * "changed" mark before LiveWebhooks saves it), and writing it from the execution instead makes
- * every execution save the whole static data it loaded when it started: on a queue-mode worker
- * that erased the delivery secret (every later delivery got 401), and anywhere an execution that
- * ends after the workflow was re-activated would put the old secret back.
+ * every execution save the whole static data it loaded when it started: tried in queue mode,
+ * every delivery was refused with 401 once the first executions had ended on the worker, and an
+ * execution ending after the workflow was re-activated would put the old secret back.
  */
 const recentEvents = new RecentEventIds();
 
