@@ -449,21 +449,20 @@ describe('webhooks and status progression', () => {
 		}
 	});
 
-	test('status progression queued → sent → delivered → read, delivered as one POST per event', async () => {
+	test('status progression queued → sent → delivered → read, delivered as one POST per event (arrival order not guaranteed)', async () => {
 		const rx = await startReceiver();
 		try {
 			emu.admin.config({ statusStepMs: 15 });
 			await call(emu.baseUrl, 'PUT', '/webhooks', { url: rx.url });
 			const sent = await call(emu.baseUrl, 'POST', '/messages/send', text);
 			await rx.waitFor((r) => r.some((x) => x.body.type === 'message.read'));
+			// Each event is its own POST, so a busy receiver can see two of them swapped (as from a
+			// real server); the progression itself is the message's history, checked below.
 			const types = rx.received.map((r) => r.body.type);
-			expect(types).toEqual([
-				'message.queued',
-				'message.sent',
-				'message.delivered',
-				'message.read',
-			]);
-			const ev = rx.received[1];
+			expect([...types].sort()).toEqual(
+				['message.queued', 'message.sent', 'message.delivered', 'message.read'].sort(),
+			);
+			const ev = rx.received.find((r) => r.body.type === 'message.sent')!;
 			expect(ev.headers['content-type']).toBe('application/json');
 			expect(ev.headers['x-intelliportal-event']).toBe('message.sent');
 			expect(ev.headers['x-intelliportal-delivery']).toMatch(/^dlv_/);

@@ -34,8 +34,10 @@ function expectSound(f: SoakFigures) {
 		leaks: f.leaks,
 	}).toEqual({ lost: 0, duplicated: 0, misclassified: 0, leaks: 0 });
 	expect(f.delivered + f.failedNotSent + f.failedMaybeSent).toBe(f.items);
-	// The faults really happened, and the retry policy absorbed the retryable ones.
-	expect(f.rateLimited).toBeGreaterThan(0);
+	// The faults really happened, and the retry policy absorbed the retryable ones. 429s from the
+	// token bucket itself depend on how fast this machine sends (none when it is busy), so the
+	// count that must be nonzero is all 429s: the bucket's plus the injected ones.
+	expect(f.rateLimited + f.faultsInjected.error429).toBeGreaterThan(0);
 	expect(f.faultsInjected.error503).toBeGreaterThan(0);
 	expect(f.faultsInjected.error500 + f.faultsInjected.resetAfter).toBeGreaterThan(0);
 	expect(f.delivered).toBeGreaterThan(f.items * 0.9);
