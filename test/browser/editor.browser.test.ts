@@ -14,7 +14,7 @@ import type { BrowserContext } from 'playwright-core';
 import { isN8nInstalled } from '../../scripts/n8n/start';
 import { Editor } from './editor';
 import { iconLook } from './iconLook';
-import { screenshot } from './screenshots';
+import { screenshot, screenshotCanvasNode } from './screenshots';
 import { API_KEY, CLIENTS, setForeignWebhook, startStack, type Stack } from './stack';
 
 const skip = process.env.IP_SKIP_E2E === '1' && !isN8nInstalled();
@@ -218,7 +218,7 @@ describeBrowser('the n8n editor in a real browser (n8n 2.41.1, Debian chromium)'
 			await editor.closeNdv();
 			const node = editor.byTestId('canvas-node').filter({ hasText: 'Send a message' });
 			await expectVisible(node.getByText('Send: Message', { exact: true }));
-			await screenshot(node, 'n8n-canvas-send-node');
+			await screenshotCanvasNode(node, 'n8n-canvas-send-node');
 		},
 		STEP_MS,
 	);
@@ -269,7 +269,7 @@ describeBrowser('the n8n editor in a real browser (n8n 2.41.1, Debian chromium)'
 			expect(look.opaquePixels).toBeGreaterThan(100);
 			// WCAG's minimum for graphics against their background.
 			expect(look.contrast).toBeGreaterThanOrEqual(3);
-			await screenshot(node, 'n8n-dark-mode-node');
+			await screenshotCanvasNode(node, 'n8n-dark-mode-node');
 		},
 		STEP_MS,
 	);

@@ -38,3 +38,17 @@ export async function screenshot(target: Page | Locator, name: string): Promise<
 	await target.screenshot({ path, animations: 'disabled', caret: 'hide' });
 	return path;
 }
+
+/** Saves `<name>.png` of a canvas node with its name and subtitle, drawn below its box. */
+export async function screenshotCanvasNode(node: Locator, name: string): Promise<string> {
+	const box = await node.boundingBox();
+	if (!box) throw new Error(`screenshot ${name}: the node is not on screen`);
+	const path = join(screenshotDir(), `${name}.png`);
+	await node.page().screenshot({
+		path,
+		animations: 'disabled',
+		caret: 'hide',
+		clip: { x: box.x - 90, y: box.y - 16, width: box.width + 180, height: box.height + 80 },
+	});
+	return path;
+}
