@@ -22,7 +22,8 @@ const describeBrowser = skip ? describe.skip : describe;
 
 const WRONG_KEY = 'sk_not_an_intelliportal_key';
 const FOREIGN_WEBHOOK = 'https://crm.example.com/intelliportal-hook';
-const STEP_MS = 120_000;
+// Bounds per step and per browser action, generous for a loaded 2-core CI machine.
+const STEP_MS = 180_000;
 
 describeBrowser('the n8n editor in a real browser (n8n 2.41.1, Debian chromium)', () => {
 	let stack: Stack;
@@ -37,7 +38,7 @@ describeBrowser('the n8n editor in a real browser (n8n 2.41.1, Debian chromium)'
 			deviceScaleFactor: 1,
 			colorScheme: 'light',
 		});
-		context.setDefaultTimeout(30_000);
+		context.setDefaultTimeout(45_000);
 		editor = new Editor(await context.newPage(), stack.n8n.url);
 		// Installing n8n (~7 min) or chromium happens here the first time on a machine.
 	}, 20 * 60_000);
