@@ -349,6 +349,7 @@ export class IntelliPortalClient {
 		for (let attempt = 1; ; attempt++) {
 			// Stopped before this attempt: the earlier ones (if any) were refused or never left.
 			if (run?.stopped) throw run.stopError();
+			const attemptStartedAt = run?.time();
 			const result = await this.attempt(spec, url, secrets);
 			if (!(result instanceof IntelliPortalError)) return result;
 			const decision = decideRetry({
@@ -363,10 +364,11 @@ export class IntelliPortalClient {
 			if (run) {
 				if (run.stopped)
 					throw isThrottle(result) || !result.mayHaveBeenSent ? run.stopError() : result;
-				if (run.exceedsBudget(decision.delayMs)) {
-					// The retry would start after the run's wait budget: give up now, unsent.
-					if (isThrottle(result)) throw run.budgetError(decision.delayMs);
-					throw result;
+				if (isThrottle(result)) {
+					// Refused: its flight counts, and a wait that would overspend ends it, unsent.
+					if (attemptStartedAt !== undefined) run.chargeSince(attemptStartedAt);
+					if (run.exceedsBudget(decision.delayMs)) throw run.budgetError(decision.delayMs);
+					run.chargeWait(decision.delayMs);
 				}
 			}
 			if (decision.free) {

@@ -90,6 +90,7 @@ export async function runBulk<I, O>(
 				unstartedError = () => run.budgetError(Math.ceil(remaining));
 				return;
 			}
+			run?.chargeWait(remaining);
 			try {
 				const step = Math.ceil(Math.min(remaining, PAUSE_POLL_MS));
 				if (run) await run.wait(sleep, step);

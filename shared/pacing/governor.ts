@@ -132,8 +132,12 @@ export interface RunStop {
 	onStop(listener: () => void): () => void;
 	/** The error a request that never started reports. */
 	stopError(): unknown;
-	/** Host-clock instant after which the run starts nothing new (Infinity: no budget). */
-	readonly deadline: number;
+	/** True when waiting `ms` more on the server's refusal would overspend the run's budget. */
+	exceedsBudget(ms: number): boolean;
+	/** Charges a wait of `ms` on the server's refusal to the run's budget. */
+	chargeWait(ms: number): void;
+	/** The run's budget is spent: it starts nothing new. */
+	readonly expired: boolean;
 	/** The error of a request the run's wait budget left unsent. */
 	budgetError(retryAfterMs?: number): unknown;
 }
@@ -368,9 +372,11 @@ export class AdaptiveRateGovernor implements ObservableRateGovernor {
 		while (this.waiters.length > 0) {
 			const now = this.now();
 			if (now < this.pausedUntil) {
-				// Waiters whose run's budget ends before the pause does will not be sent in time.
+				// A pause is the server refusing: waiters whose run cannot afford it are not sent;
+				// the others' runs are charged for it.
 				this.dropWaitersPast(this.pausedUntil, now);
 				if (this.waiters.length === 0) break;
+				for (const waiter of this.waiters) waiter.run?.chargeWait(this.pausedUntil - now);
 				await this.sleep(Math.ceil(this.pausedUntil - now));
 				continue;
 			}
@@ -392,10 +398,11 @@ export class AdaptiveRateGovernor implements ObservableRateGovernor {
 		}
 	}
 
+	/** Rejects the waiters whose run's budget is spent or cannot cover waiting until `instant`. */
 	private dropWaitersPast(instant: number, now: number): void {
 		for (let i = this.waiters.length - 1; i >= 0; i--) {
 			const run = this.waiters[i].run;
-			if (run && run.deadline < instant) {
+			if (run && (run.expired || run.exceedsBudget(instant - now))) {
 				const [waiter] = this.waiters.splice(i, 1);
 				waiter.reject(run.budgetError(Math.ceil(instant - now)));
 			}

@@ -1,11 +1,15 @@
 /**
  * One bulk run's limits: a wait budget for the whole run and the host's Stop.
  *
- * - **Wait budget** (`waitBudgetMs`, from the run's start on the host clock): a run against an
- *   API that keeps refusing (429) ends by `deadline`. A throttled request is retried only when
- *   the server's Retry-After ends before the deadline; an item not started by then is not
- *   started. Both end as "not sent, rate-limited, retryable" (a RateLimitError with code
- *   `wait_budget_spent`), so the run makes about N + budget / Retry-After requests at most.
+ * - **Wait budget** (`waitBudgetMs`): the time the run may spend held by the server's refusals
+ *   (429, 503 + Retry-After): refused requests in flight (`chargeSince`), the governor's pauses
+ *   and the retry waits of throttled requests (`chargeWait`), each instant counted once where
+ *   they overlap. Pacing at the rate limit is the run working,
+ *   not waiting, and never counts: a campaign that is never refused runs as long as it needs.
+ *   A throttled request is retried only when its wait still fits in the budget; once the budget
+ *   is spent no item starts. Both end as "not sent, rate-limited, retryable" (a RateLimitError
+ *   with code `wait_budget_spent`), so against an API that refuses everything the run makes
+ *   about N + budget / Retry-After requests at most and ends after about the budget.
  * - **Stop** (`stop()`, or an AbortSignal-like `signal` from the host): no new item or retry
  *   starts, every wait (pacing, Retry-After, backoff) ends at once, a request in flight ends as
  *   may-have-been-sent unless its answer arrives first, and items never started report
@@ -25,7 +29,7 @@ export interface AbortSignalLike {
 
 export interface RunControlOptions {
 	now: () => number;
-	/** Total time the run may take while waiting on the server; default: no limit. */
+	/** Total time the run may spend held by the server's refusals; default: no limit. */
 	waitBudgetMs?: number;
 	/** The host's cancel signal (n8n: the execution's). */
 	signal?: AbortSignalLike;
@@ -35,12 +39,13 @@ export const STOPPED_MESSAGE = 'The run was stopped before this message was sent
 
 export class RunControl implements RunStop {
 	readonly startedAt: number;
-	/** Host-clock instant after which nothing new starts; Infinity without a budget. */
-	readonly deadline: number;
 	readonly waitBudgetMs: number | undefined;
 	private readonly now: () => number;
 	private readonly listeners = new Set<() => void>();
 	private isStopped = false;
+	/** Time charged to the budget so far, and the host-clock instant it covers up to. */
+	private waited = 0;
+	private chargedUntil = Number.NEGATIVE_INFINITY;
 
 	constructor(options: RunControlOptions) {
 		this.now = options.now;
@@ -50,7 +55,6 @@ export class RunControl implements RunStop {
 			throw new RangeError(`waitBudgetMs must be 0 or more, got ${String(budget)}`);
 		}
 		this.waitBudgetMs = budget;
-		this.deadline = budget === undefined ? Number.POSITIVE_INFINITY : this.startedAt + budget;
 		const signal = options.signal;
 		if (signal) {
 			if (signal.aborted) this.isStopped = true;
@@ -96,13 +100,51 @@ export class RunControl implements RunStop {
 		return { promise, cancel };
 	}
 
-	/** True when `ms` more of waiting would end after the deadline. */
-	exceedsBudget(ms: number): boolean {
-		return this.now() + Math.max(0, ms) > this.deadline;
+	/** Time charged to the wait budget so far. */
+	get waitedMs(): number {
+		return this.waited;
 	}
 
+	/** The part of a wait of `ms` from now not charged yet (waits overlap: each instant counts once). */
+	private unchargedPart(ms: number): number {
+		const now = this.now();
+		const end = now + Math.max(0, ms);
+		return Math.max(0, end - Math.max(now, this.chargedUntil));
+	}
+
+	/** True when waiting `ms` more on a refusal would spend more than the budget. */
+	exceedsBudget(ms: number): boolean {
+		if (this.waitBudgetMs === undefined) return false;
+		return this.waited + this.unchargedPart(ms) > this.waitBudgetMs;
+	}
+
+	/** Charges a wait of `ms` from now on a refusal to the budget (overlaps counted once). */
+	chargeWait(ms: number): void {
+		const part = this.unchargedPart(ms);
+		if (part <= 0) return;
+		this.waited += part;
+		this.chargedUntil = this.now() + Math.max(0, ms);
+	}
+
+	/** Charges the time since `instant` (a refused request's flight) to the budget, once. */
+	chargeSince(instant: number): void {
+		const now = this.now();
+		const part = now - Math.max(instant, this.chargedUntil);
+		if (part <= 0) return;
+		this.waited += part;
+		this.chargedUntil = now;
+	}
+
+	/** The host clock the run is measured on. */
+	time(): number {
+		return this.now();
+	}
+
+	/** The budget is spent: nothing new starts. (A budget of 0 is spent by the first refusal.) */
 	get expired(): boolean {
-		return this.now() >= this.deadline;
+		return (
+			this.waitBudgetMs !== undefined && this.waited > 0 && this.waited >= this.waitBudgetMs
+		);
 	}
 
 	/** Sleeps on the host clock; resolves early with false when the run stops. */

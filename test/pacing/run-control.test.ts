@@ -155,6 +155,65 @@ describe('run-level wait budget', () => {
 	});
 });
 
+describe('the wait budget counts only time held by refusals', () => {
+	test('a campaign the server never refuses runs to the end however long it takes (20 minutes of sending under a 10-minute budget: all 1 200 sent, nothing charged)', async () => {
+		const clock = new FakeClock();
+		const server = new ClockServer(clock, () => ({ status: 202 }), 1_000);
+		const run = new RunControl({ now: clock.now, waitBudgetMs: 600_000 });
+		const { governor, client } = setup(server, clock, run, 1);
+		const n = 1_200;
+		const results = await clock.run(
+			runBulk(
+				Array.from({ length: n }, (_, i) => i),
+				(i) => client.sendMessage(message(i)),
+				{ concurrency: 1, governor, run, sleep: clock.sleep, now: clock.now },
+			),
+			100_000_000,
+		);
+		expect(results.filter((r) => r.ok).length).toBe(n);
+		expect(clock.now()).toBeGreaterThanOrEqual(n * 1_000);
+		expect(run.waitedMs).toBe(0);
+	});
+
+	test('refusals spread over a long run add up: one 429 (Retry-After 10 s) every 100 requests, 1-minute budget: the run goes on past a minute of sending and ends when the refusals have held it about a minute', async () => {
+		const clock = new FakeClock();
+		let requests = 0;
+		const server = new ClockServer(
+			clock,
+			() =>
+				++requests % 100 === 0
+					? { status: 429, headers: { 'retry-after': '10' } }
+					: { status: 202 },
+			1_000,
+		);
+		const run = new RunControl({ now: clock.now, waitBudgetMs: 60_000 });
+		const { governor, client } = setup(server, clock, run, 1);
+		const results = await clock.run(
+			runBulk(
+				Array.from({ length: 2_000 }, (_, i) => i),
+				(i) => client.sendMessage(message(i)),
+				{ concurrency: 1, governor, run, sleep: clock.sleep, now: clock.now },
+			),
+			100_000_000,
+		);
+		const ok = results.filter((r) => r.ok).length;
+		// Each refusal holds the run ~11 s (its flight + Retry-After): the sixth does not fit.
+		expect(ok).toBeGreaterThan(400);
+		expect(ok).toBeLessThan(700);
+		expect(run.waitedMs).toBeLessThanOrEqual(60_000);
+		expect(run.waitedMs).toBeGreaterThan(40_000);
+		expect(clock.now()).toBeGreaterThan(400_000); // far past the budget in wall time
+		expect(server.duplicates()).toEqual([]);
+		const notSent = results.filter((r) => !r.ok);
+		expect(notSent.length).toBe(2_000 - ok);
+		for (const r of notSent) {
+			const error = (r as { error: unknown }).error as RateLimitError;
+			expect(error.code).toBe('wait_budget_spent');
+			expect(error.mayHaveBeenSent).toBe(false);
+		}
+	});
+});
+
 describe('Stop', () => {
 	test('stopping after 2 s: no request starts after the stop, in-flight sends end as may-have-been-sent unless answered, the rest are not sent, nothing twice', async () => {
 		const clock = new FakeClock();
