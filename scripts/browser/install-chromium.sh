@@ -3,7 +3,12 @@
 # Idempotent: prints the browser's path and returns at once when it is installed. Playwright never
 # downloads a browser: the suite drives this one through playwright-core.
 set -euo pipefail
-find_chromium() { command -v chromium || command -v chromium-browser || true; }
+# Ubuntu's apt "chromium" is a snap wrapper that does not run in containers; GitHub's Ubuntu
+# runners ship Google Chrome instead, which playwright-core drives the same way.
+find_chromium() {
+  command -v chromium || command -v google-chrome-stable || command -v google-chrome ||
+    command -v chromium-browser || true
+}
 path="$(find_chromium)"
 if [ -z "$path" ]; then
   SUDO=""
