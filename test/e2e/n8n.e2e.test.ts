@@ -6,15 +6,13 @@
  * The n8n install (~2.7 GB, ~7 min the first time) is done here when missing. Set IP_SKIP_E2E=1
  * to skip this suite on a machine without the install; with the install present it always runs.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import {
 	installN8n,
-	isN8nInstalled,
 	REPO_ROOT,
 	startN8n,
 	type Execution,
@@ -22,53 +20,14 @@ import {
 	type WorkflowJson,
 } from '../../scripts/n8n/start';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
+import { describeE2e, packageDirUnderTest } from './stack';
 
 const API_KEY = `ik_test_e2e_${randomBytes(12).toString('hex')}`;
 const CREDENTIAL_TYPE = 'intelliPortalApi';
 const ACTION_TYPE = 'n8n-nodes-intelliportal.intelliPortal';
 
-const skip = process.env.IP_SKIP_E2E === '1' && !isN8nInstalled();
-if (skip) {
-	console.warn(
-		'test/e2e skipped: IP_SKIP_E2E=1 and n8n is not installed (run scripts/n8n/install.sh to enable it)',
-	);
-}
-const describeE2e = skip ? describe.skip : describe;
-
 function loadExample(file: string): WorkflowJson {
 	return JSON.parse(readFileSync(join(REPO_ROOT, 'examples', file), 'utf8')) as WorkflowJson;
-}
-
-/** Newest mtime under a directory (source files only). */
-function newestMtime(dir: string): number {
-	if (!existsSync(dir)) return 0;
-	let newest = 0;
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		const path = join(dir, entry.name);
-		if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-		else if (/\.(ts|json|svg)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
-	}
-	return newest;
-}
-
-/** Builds dist/ when it is missing or older than the sources (./dev test has built it already). */
-function ensureBuilt(): void {
-	const marker = join(REPO_ROOT, 'dist', 'nodes', 'IntelliPortal', 'IntelliPortal.node.js');
-	const sources = Math.max(
-		...['nodes', 'credentials', 'shared', 'icons'].map((d) => newestMtime(join(REPO_ROOT, d))),
-	);
-	if (existsSync(marker) && statSync(marker).mtimeMs >= sources) return;
-	// IP_E2E_SKIP_BUILD=1: test the dist/ that is there, even if older than the sources.
-	if (existsSync(marker) && process.env.IP_E2E_SKIP_BUILD === '1') return;
-	const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
-	if (build.status !== 0) {
-		const errors = `${build.stdout}\n${build.stderr}`
-			.split('\n')
-			.filter((line) => /error/i.test(line) && !/npm warn/i.test(line))
-			.slice(0, 20)
-			.join('\n');
-		throw new Error(`npm run build failed (dist/ is stale or missing):\n${errors}`);
-	}
 }
 
 /** The URL without its query (the trigger may add a secret parameter to the URL it registers). */
@@ -95,9 +54,7 @@ describeE2e('IntelliPortal package in a real n8n', () => {
 
 	beforeAll(async () => {
 		installN8n();
-		// IP_E2E_PACKAGE_DIR: test another built checkout of the package instead of this one.
-		const packageDir = process.env.IP_E2E_PACKAGE_DIR ?? REPO_ROOT;
-		if (packageDir === REPO_ROOT) ensureBuilt();
+		const packageDir = packageDirUnderTest();
 		emulator = await startEmulator({ statusStepMs: 0, seedClients: 0 });
 		proxy = await startRecordingProxy(emulator.url);
 		n8n = await startN8n({ packageDir });

@@ -8,49 +8,26 @@
  *
  * Set IP_SKIP_E2E=1 to skip on a machine without the n8n install.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startEmulator, type RunningEmulator } from '../../emulator';
+import type { RunningEmulator } from '../../emulator';
 import {
-	installN8n,
-	isN8nInstalled,
 	N8N_VERSION,
 	REPO_ROOT,
-	startN8n,
 	type Execution,
 	type N8nInstance,
 	type WorkflowJson,
 } from '../../scripts/n8n/start';
 import { n8nMajor } from '../../scripts/n8n/target';
+import { describeE2e, startE2eStack, type E2eStack } from './stack';
 
 const API_KEY = `ik_test_wait_${randomBytes(12).toString('hex')}`;
 const BROWSER =
 	'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36';
 
-const skip = process.env.IP_SKIP_E2E === '1' && !isN8nInstalled();
-const describeE2e = skip ? describe.skip : describe;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** ./dev test builds first; a targeted run builds when this operation is not in dist/ yet. */
-function ensureBuilt(): void {
-	const marker = join(
-		REPO_ROOT,
-		'dist',
-		'nodes',
-		'IntelliPortal',
-		'actions',
-		'message',
-		'sendAndWait.js',
-	);
-	if (existsSync(marker)) return;
-	const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
-	if (build.status !== 0)
-		throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
-}
 
 /** Manual trigger → Code (one item naming the case) → IntelliPortal v2 Send and Wait. */
 function askWorkflow(
@@ -140,24 +117,15 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 	let n8n: N8nInstance;
 	let credential: { id: string; name: string };
 
+	let stack: E2eStack | undefined;
+
 	beforeAll(async () => {
-		installN8n();
-		const packageDir = process.env.IP_E2E_PACKAGE_DIR ?? REPO_ROOT;
-		if (packageDir === REPO_ROOT) ensureBuilt();
-		emulator = await startEmulator({ statusStepMs: 0, seedClients: 0 });
-		n8n = await startN8n({ packageDir });
-		await n8n.setupOwner();
-		const created = await n8n.createCredential({
-			name: 'IntelliPortal (emulator)',
-			type: 'intelliPortalApi',
-			data: { apiKey: API_KEY, environment: 'custom', baseUrl: emulator.baseUrl },
-		});
-		credential = { id: created.id, name: created.name };
+		stack = await startE2eStack({ apiKey: API_KEY });
+		({ emulator, n8n, credential } = stack);
 	}, 20 * 60_000);
 
 	afterAll(async () => {
-		await n8n?.stop();
-		await emulator?.stop();
+		await stack?.stop();
 	}, 60_000);
 
 	async function execution(id: string): Promise<Execution> {

@@ -8,22 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import {
-	installN8n,
-	isN8nInstalled,
-	REPO_ROOT,
-	startN8n,
-	type N8nInstance,
-	type WorkflowJson,
-} from '../../scripts/n8n/start';
+import type { RunningEmulator } from '../../emulator';
+import type { N8nInstance, WorkflowJson } from '../../scripts/n8n/start';
+import { describeE2e, startE2eStack, type E2eStack } from './stack';
 
 const API_KEY = `ik_test_stop_${randomBytes(12).toString('hex')}`;
 const N = 5_000;
 const RATE = 50;
-
-const skip = process.env.IP_SKIP_E2E === '1' && !isN8nInstalled();
-const describeE2e = skip ? describe.skip : describe;
 
 function campaign(
 	runId: string,
@@ -86,31 +77,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describeE2e(
 	`Stop a running campaign in a real n8n (${process.env.IP_N8N_HOME ?? 'pinned n8n'})`,
 	() => {
+		let stack: E2eStack | undefined;
 		let emulator: RunningEmulator;
 		let n8n: N8nInstance;
 		let credential: { id: string; name: string };
 
 		beforeAll(async () => {
-			installN8n();
-			emulator = await startEmulator({
-				statusStepMs: 0,
-				seedClients: 0,
-				rateLimitRps: RATE,
-				requestLogSize: 10,
+			stack = await startE2eStack({
+				apiKey: API_KEY,
+				emulator: { rateLimitRps: RATE, requestLogSize: 10 },
 			});
-			n8n = await startN8n({ packageDir: process.env.IP_E2E_PACKAGE_DIR ?? REPO_ROOT });
-			await n8n.setupOwner();
-			const created = await n8n.createCredential({
-				name: 'IntelliPortal (emulator)',
-				type: 'intelliPortalApi',
-				data: { apiKey: API_KEY, environment: 'custom', baseUrl: emulator.baseUrl },
-			});
-			credential = { id: created.id, name: created.name };
+			({ emulator, n8n, credential } = stack);
 		}, 20 * 60_000);
 
 		afterAll(async () => {
-			await n8n?.stop();
-			await emulator?.stop();
+			await stack?.stop();
 		}, 60_000);
 
 		test.each([2, 1])(

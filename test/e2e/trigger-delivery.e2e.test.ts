@@ -10,23 +10,13 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import {
-	installN8n,
-	isN8nInstalled,
-	REPO_ROOT,
-	startN8n,
-	type Execution,
-	type N8nInstance,
-	type WorkflowJson,
-} from '../../scripts/n8n/start';
+import type { RunningEmulator } from '../../emulator';
+import type { Execution, N8nInstance, WorkflowJson } from '../../scripts/n8n/start';
+import { describeE2e, startE2eStack, type E2eStack } from './stack';
 
 const API_KEY = `ik_test_dedupe_${randomBytes(12).toString('hex')}`;
 /** The workflow waits this long after the trigger, so "answered before the run ended" shows. */
 const WAIT_SECONDS = 3;
-
-const skip = process.env.IP_SKIP_E2E === '1' && !isN8nInstalled();
-const describeE2e = skip ? describe.skip : describe;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -86,6 +76,7 @@ function triggeredIds(execution: Execution): string[] {
 describeE2e(
 	`IntelliPortal Trigger deliveries in a real n8n (${process.env.IP_N8N_HOME ?? 'pinned n8n'})`,
 	() => {
+		let stack: E2eStack | undefined;
 		let emulator: RunningEmulator;
 		let n8n: N8nInstance;
 		let workflowId: string;
@@ -121,18 +112,9 @@ describeE2e(
 		};
 
 		beforeAll(async () => {
-			installN8n();
-			emulator = await startEmulator({ statusStepMs: 0, seedClients: 0 });
-			n8n = await startN8n({ packageDir: process.env.IP_E2E_PACKAGE_DIR ?? REPO_ROOT });
-			await n8n.setupOwner();
-			const created = await n8n.createCredential({
-				name: 'IntelliPortal (emulator)',
-				type: 'intelliPortalApi',
-				data: { apiKey: API_KEY, environment: 'custom', baseUrl: emulator.baseUrl },
-			});
-			const workflow = await n8n.importWorkflow(
-				triggerWorkflow({ id: created.id, name: created.name }),
-			);
+			stack = await startE2eStack({ apiKey: API_KEY });
+			({ emulator, n8n } = stack);
+			const workflow = await n8n.importWorkflow(triggerWorkflow(stack.credential));
 			workflowId = workflow.id;
 			await n8n.activate(workflowId);
 			receiver = String(emulator.admin.webhookConfig().url);
@@ -141,8 +123,7 @@ describeE2e(
 
 		afterAll(async () => {
 			if (workflowId) await n8n?.deactivate(workflowId).catch(() => undefined);
-			await n8n?.stop();
-			await emulator?.stop();
+			await stack?.stop();
 		}, 60_000);
 
 		test('the same delivery twice: both acknowledged with 200, one execution', async () => {
