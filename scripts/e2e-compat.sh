@@ -7,6 +7,8 @@
 #   - the pinned version (scripts/n8n/version), also with a self-hoster's manual
 #     `npm install` in ~/.n8n/nodes instead of what n8n's in-app installer leaves there.
 # Each n8n installs once into ~/.cache/intelliportal/n8n-<version> (scripts/n8n/install.sh).
+# Only test/e2e/ (the trailing slash keeps jest's path pattern from also matching
+# test/e2e-queue: queue mode is tested on the pinned version, which its launcher targets).
 # Prints one line per run with install and run times; exits non-zero if any run failed.
 #
 #   npm run e2e:compat                              all of the above
@@ -51,7 +53,7 @@ while read -r version method; do
   start=$(date +%s)
   log="/tmp/ip-compat-e2e-$version-$method.log"
   if env IP_N8N_VERSION="$version" IP_E2E_SKIP_BUILD=1 "${env_extra[@]}" \
-    npx jest test/e2e --runInBand >"$log" 2>&1; then status=passed; else status=FAILED; failed=1; fi
+    npx jest --runInBand test/e2e/ >"$log" 2>&1; then status=passed; else status=FAILED; failed=1; fi
   run_s=$(( $(date +%s) - start ))
   tests="$(grep -E '^Tests:' "$log" | tail -n1)"
   label=$([ "$method" = npm ] && echo "manual npm install in ~/.n8n/nodes" || echo "in-app installer layout")
