@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,19 +23,40 @@ describe('contract and generated types', () => {
 		}
 	});
 
-	const upstream = join(root, '..', 'shared', 'intelliportal-openapi.json');
-	it('shared/openapi.json equals the read-only upstream contract', () => {
-		if (!existsSync(upstream)) {
-			throw new Error(
-				`The upstream contract ${upstream} is missing: this repository is checked out beside the ` +
-					"project's shared/ folder (../shared/intelliportal-openapi.json); clone it there, or copy the " +
-					'contract to that path, to compare shared/openapi.json with it.',
-			);
-		}
-		{
-			expect(JSON.parse(readFileSync(join(root, 'shared/openapi.json'), 'utf8'))).toEqual(
-				JSON.parse(readFileSync(upstream, 'utf8')),
-			);
-		}
+	// Comparing with an upstream copy (outside the repository) is `npm run check:contract -- <path>`.
+	describe('npm run check:contract', () => {
+		const script = join(root, 'scripts/check-contract.mjs');
+		const check = (file: string) =>
+			spawnSync(process.execPath, [script, file], { encoding: 'utf8', cwd: root });
+
+		it('exits 0 for an identical copy', () => {
+			const result = check(join(root, 'shared/openapi.json'));
+			expect(result.stderr).toBe('');
+			expect(result.status).toBe(0);
+		});
+
+		it('exits 1 and names each difference as a JSON pointer', () => {
+			const dir = mkdtempSync(join(tmpdir(), 'ip-contract-'));
+			try {
+				const changed = JSON.parse(readFileSync(join(root, 'shared/openapi.json'), 'utf8'));
+				changed.info.version = '9.9.9';
+				changed.paths['/new/route'] = {};
+				const file = join(dir, 'upstream.json');
+				writeFileSync(file, JSON.stringify(changed));
+				const result = check(file);
+				expect(result.status).toBe(1);
+				expect(result.stderr).toContain('in 2 place(s)');
+				expect(result.stderr).toContain('/info/version: "1.0.0" != "9.9.9"');
+				expect(result.stderr).toContain('/paths/~1new~1route: only upstream');
+			} finally {
+				rmSync(dir, { recursive: true, force: true });
+			}
+		});
+
+		it('exits 2 without a path', () => {
+			const result = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+			expect(result.status).toBe(2);
+			expect(result.stderr).toContain('usage: npm run check:contract -- <path');
+		});
 	});
 });
