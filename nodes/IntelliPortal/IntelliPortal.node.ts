@@ -5,8 +5,8 @@ import { IntelliPortalV1 } from './v1/IntelliPortalV1';
 import { IntelliPortalV2 } from './v2/IntelliPortalV2';
 
 /**
- * The IntelliPortal action node. Only declares: the versions live in v1/ (frozen) and v2/ (the
- * default), their operations in actions/<resource>/<operation>.ts, dispatched by actions/router.
+ * The IntelliPortal action node. Only declares: each version (v1/ frozen, v2/ the default) has
+ * its parameters and the map of operations (actions/<resource>/<operation>.ts) the router runs.
  */
 export class IntelliPortal extends VersionedNodeType {
 	constructor() {

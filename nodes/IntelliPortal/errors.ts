@@ -8,7 +8,7 @@ import {
 	ValidationError,
 	redact,
 } from '../../shared';
-import { describeValidationError } from './fields';
+import { describeValidationError } from './parameterLabels';
 
 /** Removes the key, any ik_… key and any bearer token from a text (the core's redaction). */
 export function scrubSecret(text: string, apiKey: string): string {

@@ -1,88 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IGetNodeParameterOptions,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IGetNodeParameterOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ValidationError } from '../../shared';
-import { properties as newestProperties } from './v2/properties';
+import { parameterLabel } from './parameterLabels';
 
 /** Whatever a parameter resolves to (expressions can make it anything). */
 export type ParameterValue = IDataObject[string];
-
-let displayNames: Record<string, string> | undefined;
-
-/**
- * Parameter name → the display name the editor shows, read from the descriptions (of the newest
- * version, which has every parameter). Built on first use: the operation modules that report
- * parameter errors are part of those descriptions.
- */
-function displayNamesOf(): Record<string, string> {
-	if (displayNames) return displayNames;
-	const names: Record<string, string> = { resource: 'Resource', operation: 'Operation' };
-	const visit = (properties: INodeProperties[]) => {
-		for (const property of properties) {
-			if (property.type === 'notice') continue;
-			names[property.name] ??= property.displayName;
-			if (property.type === 'collection') visit((property.options ?? []) as INodeProperties[]);
-		}
-	};
-	visit(newestProperties);
-	displayNames = names;
-	return names;
-}
-
-/** `"Text"`: a parameter as the user sees it in the editor. */
-export function parameterLabel(name: string): string {
-	return `"${displayNamesOf()[name] ?? name}"`;
-}
-
-/** The API core's field paths → the node parameter the user filled in. */
-const CORE_FIELDS: Array<[RegExp, string, string?]> = [
-	[/^client_ref$/, 'clientRef'],
-	[/^to$/, 'to'],
-	[/^type$/, 'messageType'],
-	[/^text(?:\.body)?$/, 'textBody'],
-	[/^media(?:\.url)?$/, 'mediaUrl'],
-	[/^media\.caption$/, 'mediaCaption'],
-	[/^template(?:\.name)?$/, 'templateName'],
-	[/^template\.language(?:\.code)?$/, 'languageCode'],
-	[/^template\.parameters$/, 'templateParameters'],
-	[/^template\.parameters\[(\d+)\]$/, 'templateParameters', 'value'],
-	[/^business_name$/, 'businessName'],
-	[/^phone_number_id$/, 'phoneNumberId'],
-	[/^waba_id$/, 'wabaId'],
-	[/^callback_url$/, 'callbackUrl'],
-	[/^url$/, 'url'],
-	[/^events$/, 'events'],
-	[/^events\[(\d+)\]$/, 'events', 'entry'],
-	[/^(?:max|limit)$/, 'limit'],
-];
-
-/** `"Template Parameters" (value 3)` for `template.parameters[2]`; unknown paths stay as they are. */
-export function coreFieldLabel(path: string): string {
-	for (const [pattern, parameter, position] of CORE_FIELDS) {
-		const match = pattern.exec(path);
-		if (!match) continue;
-		const label = parameterLabel(parameter);
-		return position ? `${label} (${position} ${Number(match[1]) + 1})` : label;
-	}
-	return path;
-}
-
-/**
- * A client-side validation error in the editor's words: every problem with the display name of
- * the field it is about (`"Text" must not be empty`), in the order the core found them.
- */
-export function describeValidationError(error: ValidationError): string {
-	const issues = error.issues.length > 0 ? error.issues : undefined;
-	if (!issues)
-		return error.field ? `${coreFieldLabel(error.field)}: ${error.message}` : error.message;
-	const parts = issues.map((issue) => `${coreFieldLabel(issue.field)} ${issue.message}`);
-	return parts.length === 1 ? parts[0] : `${parts.length} problems: ${parts.join('; ')}`;
-}
 
 function describeValue(value: unknown): string {
 	if (value === null) return 'null';

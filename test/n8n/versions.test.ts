@@ -19,10 +19,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { IntelliPortalApi } from '../../credentials/IntelliPortalApi.credentials';
-import { router } from '../../nodes/IntelliPortal/actions/router';
 import { IntelliPortal } from '../../nodes/IntelliPortal/IntelliPortal.node';
-import { makeAdditionalData, N8nHarness, TestNodeTypes } from './harness';
+import { IntelliPortalV1 } from '../../nodes/IntelliPortal/v1/IntelliPortalV1';
+import { IntelliPortalV2 } from '../../nodes/IntelliPortal/v2/IntelliPortalV2';
+import { makeAdditionalData, TestNodeTypes } from './harness';
 import { ACTION_TYPE, API_KEY, contractRequests, startEnv, TRIGGER_TYPE } from './helpers';
 import type { TestEnv } from './helpers';
 
@@ -251,48 +251,65 @@ describe('version 2', () => {
 	});
 });
 
-describe('the router runs only what a version offers', () => {
-	test('an operation whose module exists but that the version does not list is refused before any request', async () => {
-		// A version whose Client dropdown lists Get Many only, as version 1 will for an operation
-		// that only version 2 offers.
-		const v1 = node.nodeVersions[1].description;
-		const properties = v1.properties.map((property) =>
-			property.name === 'operation' && property.displayOptions?.show?.resource?.[0] === 'client'
-				? {
-						...property,
-						options: (property.options as INodePropertyOptions[]).filter(
-							(option) => option.value !== 'onboard',
-						),
-						default: 'getAll',
-					}
-				: property,
-		);
-		const narrowVersion: INodeType = {
-			description: { ...v1, properties },
-			async execute(this: IExecuteFunctions) {
-				return await router.call(this, properties);
-			},
-		};
-		const type = 'test.narrowIntelliPortal';
-		const harness = new N8nHarness({
-			nodeTypes: { [type]: narrowVersion },
-			credentialTypes: { intelliPortalApi: new IntelliPortalApi() },
-			credentials: {
-				intelliPortalApi: { apiKey: API_KEY, environment: 'custom', baseUrl: env.emulator.baseUrl },
-			},
-		});
-		const { error } = await harness.runNode(
-			harness.makeNode(type, {
-				resource: 'client',
-				operation: 'onboard',
-				businessName: 'Acme',
-				phoneNumberId: '1',
-			}),
-			[{}],
-		);
-		expect(error?.message).toBe(
-			'"Operation" must be one of Get Many for the resource Client, got "onboard"',
-		);
-		expect(contractRequests(env.emulator)).toEqual([]);
-	});
+describe('the router runs what the version runs', () => {
+	/** resource → the operation values its Operation dropdown lists, in order. */
+	function listedOperations(version: number): Record<string, string[]> {
+		const listed: Record<string, string[]> = {};
+		for (const property of node.nodeVersions[version].description.properties) {
+			const resource = property.displayOptions?.show?.resource?.[0];
+			if (property.name !== 'operation' || typeof resource !== 'string') continue;
+			listed[resource] = (property.options as INodePropertyOptions[]).map((o) => String(o.value));
+		}
+		return listed;
+	}
+
+	test.each([
+		[1, IntelliPortalV1.operations],
+		[2, IntelliPortalV2.operations],
+	])(
+		'version %i runs exactly the operations its Operation dropdowns list, named as they are',
+		(version, operations) => {
+			const runs = Object.fromEntries(
+				Object.entries(operations).map(([resource, modules]) => [resource, Object.keys(modules)]),
+			);
+			expect(runs).toEqual(listedOperations(version));
+			const dropdownEntries = node.nodeVersions[version].description.properties
+				.filter((p) => p.name === 'operation')
+				.flatMap((p) => p.options as INodePropertyOptions[]);
+			for (const modules of Object.values(operations)) {
+				for (const [value, module] of Object.entries(modules)) {
+					expect(module.option.value).toBe(value);
+					expect(dropdownEntries).toContain(module.option);
+				}
+			}
+		},
+	);
+
+	test.each([
+		[
+			{ resource: 'message', operation: 'sendAndWait', message: 'Approve?' },
+			'"Operation" must be one of Send, Send Template for the resource Message, got "sendAndWait"',
+		],
+		[
+			{ resource: 'contact', operation: 'getAll' },
+			'"Resource" must be one of Message, Client, Webhook, got "contact"',
+		],
+		[
+			{ resource: 'client', operation: 'constructor' },
+			'"Operation" must be one of Get Many, Onboard for the resource Client, got "constructor"',
+		],
+	])(
+		'version 1 refuses what it does not run before any request: %o',
+		async (parameters, message) => {
+			const { error } = await env.harness.runNode(
+				env.actionNode(
+					{ ...parameters, clientRef: { __rl: true, mode: 'id', value: 'c' }, to: '+1' },
+					{ typeVersion: 1 },
+				),
+				[{}],
+			);
+			expect(error?.message).toBe(message);
+			expect(contractRequests(env.emulator)).toEqual([]);
+		},
+	);
 });

@@ -12,9 +12,8 @@ export type ItemOperation = (
 ) => Promise<IDataObject[]>;
 
 /**
- * Runs an operation item by item on one core client. A credential problem fails every item (or
- * the node); a failed item becomes an error item with "Continue On Fail" and stops the node
- * otherwise, naming the item.
+ * Runs an operation item by item on one core client. A failed item becomes an error item with
+ * "Continue On Fail", else it stops the node naming the item; a credential problem fails them all.
  */
 export async function executePerItem(
 	this: IExecuteFunctions,

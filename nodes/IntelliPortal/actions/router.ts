@@ -1,58 +1,30 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItemJson } from '../errors';
-import * as client from './client';
-import * as message from './message';
-import * as sendAndWait from './message/sendAndWait';
-import * as webhook from './webhook';
+import { RESOURCES } from './resourceAndOperation';
+import type { VersionSettings } from './versionSettings';
 
-/** What every operation module exports besides its description. */
-export type OperationExecute = (
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-) => Promise<INodeExecutionData[]>;
-
-/**
- * Every operation module of every version, by resource and operation value. Which of them a
- * version offers is decided by that version's description (its Operation dropdowns), so an
- * operation added for version 2 stays unknown to version 1.
- */
-const OPERATIONS: Record<string, Record<string, { execute: OperationExecute }>> = {
-	message: { send: message.send, sendTemplate: message.sendTemplate, sendAndWait },
-	client: { getAll: client.getAll, onboard: client.onboard },
-	webhook: { get: webhook.get, update: webhook.update },
-};
-
-interface OfferedOperations {
-	/** Resource value → display name, in the order the description lists the resources' operations. */
-	resources: Map<string, string>;
-	/** Resource value → its Operation dropdown entries. */
-	operations: Map<string, INodePropertyOptions[]>;
+/** One operation: its Operation dropdown entry and what it runs. */
+export interface OperationModule {
+	option: INodePropertyOptions;
+	execute(
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+		version: VersionSettings,
+	): Promise<INodeExecutionData[]>;
 }
 
-/** The resources and operations a version's description offers. */
-function offeredBy(properties: INodeProperties[]): OfferedOperations {
-	const resourceOptions = (properties.find((p) => p.name === 'resource')?.options ??
-		[]) as INodePropertyOptions[];
-	const operations = new Map<string, INodePropertyOptions[]>();
-	for (const property of properties) {
-		if (property.name !== 'operation') continue;
-		const resource = property.displayOptions?.show?.resource?.[0];
-		if (typeof resource === 'string')
-			operations.set(resource, (property.options ?? []) as INodePropertyOptions[]);
-	}
-	const resources = new Map<string, string>();
-	for (const resource of operations.keys()) {
-		const option = resourceOptions.find((entry) => entry.value === resource);
-		resources.set(resource, option ? option.name : resource);
-	}
-	return { resources, operations };
+/** The operations one version runs, by resource and operation value. */
+export type VersionOperations = Record<string, Record<string, OperationModule>>;
+
+/** Own keys only: a saved "constructor" or "__proto__" is not an operation. */
+function entry<T>(map: Record<string, T>, key: string): T | undefined {
+	return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+}
+
+function resourceName(resource: string): string {
+	return RESOURCES.find((option) => option.value === resource)?.name ?? resource;
 }
 
 function shortText(value: unknown): string {
@@ -60,49 +32,65 @@ function shortText(value: unknown): string {
 	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-/** An operation the version does not offer (a hand-edited or imported workflow). */
-function unsupportedOperation(
+/** A resource the version does not have (a hand-edited or imported workflow). */
+function unknownResource(
 	ctx: IExecuteFunctions,
-	offered: OfferedOperations,
+	operations: VersionOperations,
 	resource: string,
-	operation: string,
 ): NodeOperationError {
-	const options = offered.operations.get(resource);
-	if (!options) {
-		return new NodeOperationError(
-			ctx.getNode(),
-			`"Resource" must be one of ${[...offered.resources.values()].join(', ')}, got "${shortText(resource)}"`,
-			{ itemIndex: 0 },
-		);
-	}
-	const names = options.map((option) => option.name).join(', ');
+	const names = Object.keys(operations).map(resourceName).join(', ');
 	return new NodeOperationError(
 		ctx.getNode(),
-		`"Operation" must be one of ${names} for the resource ${offered.resources.get(resource)}, got "${shortText(operation)}"`,
+		`"Resource" must be one of ${names}, got "${shortText(resource)}"`,
 		{ itemIndex: 0 },
 	);
 }
 
+/** An operation the version does not run for the resource. */
+function unknownOperation(
+	ctx: IExecuteFunctions,
+	ofResource: Record<string, OperationModule>,
+	resource: string,
+	operation: string,
+): NodeOperationError {
+	const names = Object.values(ofResource)
+		.map((module) => module.option.name)
+		.join(', ');
+	return new NodeOperationError(
+		ctx.getNode(),
+		`"Operation" must be one of ${names} for the resource ${resourceName(resource)}, got "${shortText(operation)}"`,
+		{ itemIndex: 0 },
+	);
+}
+
+/** With "Continue On Fail" every item reports the error; otherwise the error stops the node. */
+function failEveryItem(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	error: NodeOperationError,
+): INodeExecutionData[] {
+	if (!ctx.continueOnFail()) throw error;
+	return items.map((_, i) => ({ json: errorItemJson(error, ''), pairedItem: { item: i } }));
+}
+
 /**
- * Runs the operation the node's parameters select, among those `properties` (one version's
- * description) offers. Resource and operation are read once for the whole run, as n8n does.
+ * Runs the operation the node's parameters select among those the version runs. Resource and
+ * operation are read once for the whole run, as n8n does.
  */
 export async function router(
 	this: IExecuteFunctions,
-	properties: INodeProperties[],
+	operations: VersionOperations,
+	version: VersionSettings,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
+	const ofResource = entry(operations, resource);
+	// Checked before Operation is read: n8n has no Operation parameter for an unknown resource.
+	if (!ofResource) return [failEveryItem(this, items, unknownResource(this, operations, resource))];
 	const operation = this.getNodeParameter('operation', 0) as string;
-
-	const offered = offeredBy(properties);
-	const isOffered =
-		offered.operations.get(resource)?.some((option) => option.value === operation) === true;
-	const module = isOffered ? OPERATIONS[resource]?.[operation] : undefined;
+	const module = entry(ofResource, operation);
 	if (!module) {
-		const error = unsupportedOperation(this, offered, resource, operation);
-		if (!this.continueOnFail()) throw error;
-		return [items.map((_, i) => ({ json: errorItemJson(error, ''), pairedItem: { item: i } }))];
+		return [failEveryItem(this, items, unknownOperation(this, ofResource, resource, operation))];
 	}
-	return [await module.execute.call(this, items)];
+	return [await module.execute.call(this, items, version)];
 }

@@ -8,7 +8,8 @@ import type {
 	SendMessageInput,
 	SendTemplateInput,
 } from '../../../shared';
-import { DEFAULT_WAIT_BUDGET_MINUTES, MAX_CONCURRENCY, MAX_TIMEOUT_MS } from './message/sendFields';
+import { MAX_CONCURRENCY, MAX_TIMEOUT_MS } from './message/sendFields';
+import type { VersionSettings } from './versionSettings';
 
 /** Longest wait budget accepted: one day. */
 const MAX_WAIT_BUDGET_MINUTES = 24 * 60;
@@ -128,19 +129,20 @@ export function listenForCancellation(ctx: IExecuteFunctions, run: RunControl): 
 export const DEFAULT_CONCURRENCY = 16;
 
 /** The options collection (run level, read from the first item). */
-function readSendOptions(ctx: IExecuteFunctions): {
+function readSendOptions(
+	ctx: IExecuteFunctions,
+	version: VersionSettings,
+): {
 	concurrency: number;
 	maxRequestsPerSecond: number;
 	timeoutMs: number;
 	waitBudgetMs: number | undefined;
 } {
 	const options = readCollection(ctx, 'options', 0);
-	// Version 1 has no wait budget (its saved workflows keep waiting per item as before).
-	const version = ctx.getNode().typeVersion;
 	const waitBudgetMs =
-		version >= 2
+		version.waitBudgetMinutes !== undefined
 			? toNumber(ctx, 'waitBudgetMinutes', 0, own(options, 'waitBudgetMinutes'), {
-					fallback: DEFAULT_WAIT_BUDGET_MINUTES,
+					fallback: version.waitBudgetMinutes,
 					min: 0,
 					max: MAX_WAIT_BUDGET_MINUTES,
 					whole: false,
@@ -204,11 +206,12 @@ export async function sendMessages(
 	this: IExecuteFunctions,
 	itemCount: number,
 	operation: string,
+	version: VersionSettings,
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
 	let options: ReturnType<typeof readSendOptions>;
 	try {
-		options = readSendOptions(this);
+		options = readSendOptions(this, version);
 	} catch (error) {
 		// The options hold for the whole run: with "Continue On Fail" every item reports them.
 		if (!continueOnFail) throw toNodeError(this.getNode(), error, 0, '');

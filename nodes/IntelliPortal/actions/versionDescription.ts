@@ -2,9 +2,8 @@ import type { INodeProperties, INodeTypeBaseDescription, INodeTypeDescription } 
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 /**
- * A version's full description: the base from IntelliPortal.node.ts (name, icon, …) and what
- * every version declares alike. A change here reaches version 1 too (test/n8n/versions.test.ts
- * then fails): what differs between versions goes into the version's own properties or class.
+ * What every version declares alike, on the base from IntelliPortal.node.ts (name, icon, …). A
+ * change here reaches the frozen version 1: what differs goes into a version's properties or class.
  */
 export function versionDescription(
 	baseDescription: INodeTypeBaseDescription,

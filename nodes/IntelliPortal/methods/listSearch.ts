@@ -10,9 +10,8 @@ const MAX_PAGES_PER_SEARCH = 5;
 const MIN_FILTERED_RESULTS = 10;
 
 /**
- * "From list" mode of the Client parameter: pages through GET /clients via the core, the
- * pagination token being the next offset. The filter is the core's free-text client search
- * (rankClient: business name, phone number ID, client ID or WABA ID), applied to each page.
+ * "From list" mode of the Client parameter: GET /clients page by page (the token is the next
+ * offset), filtered by the core's client search (rankClient), as Zapier's Find Client is.
  */
 export async function searchClients(
 	this: ILoadOptionsFunctions,

@@ -1,29 +1,38 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as client from '../actions/client';
-import * as message from '../actions/message';
-import * as webhook from '../actions/webhook';
+import {
+	getAllFields,
+	getAllOption,
+	onboardFields,
+	onboardOption,
+} from '../actions/client/clientFields';
+import {
+	messageFields,
+	recipientFields,
+	sendOption,
+	sendOptionsField,
+	sendTemplateOption,
+	templateFields,
+} from '../actions/message/sendFields';
+import { operationField, resourceField } from '../actions/resourceAndOperation';
+import { getOption, updateFields, updateOption } from '../actions/webhook/webhookFields';
 
-/**
- * The parameters of version 1, as saved workflows know them. Frozen: test/n8n/versions.test.ts
- * compares version 1's description with test/n8n/fixtures/intelliportal-v1-description.json,
- * recorded when the node became versioned. New parameters, defaults and operations go into
- * version 2 (../v2/properties.ts).
- */
+// Frozen: test/n8n/versions.test.ts holds this list to the description recorded when the node
+// became versioned. What is new goes into version 2.
+const RETRY_NOTICE =
+	'Leave "Retry On Fail" in this node\'s settings off: the node already retries rate limits and safe failures itself, and a node-level retry would send again messages that already went out';
+
+/** Version 1's parameters, as its saved workflows know them. */
 export const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{ name: 'Client', value: 'client' },
-			{ name: 'Message', value: 'message' },
-			{ name: 'Webhook', value: 'webhook' },
-		],
-		default: 'message',
-	},
-	...message.description,
-	...client.description,
-	...webhook.description,
+	resourceField,
+	operationField('message', [sendOption, sendTemplateOption], 'send'),
+	...recipientFields(['send', 'sendTemplate'], RETRY_NOTICE),
+	...messageFields({}),
+	...templateFields,
+	sendOptionsField([]),
+	operationField('client', [getAllOption, onboardOption], 'onboard'),
+	...onboardFields,
+	...getAllFields,
+	operationField('webhook', [getOption, updateOption], 'get'),
+	...updateFields,
 ];

@@ -1,42 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { IntelliPortalClient } from '../../../../shared';
 import { readParameter, toBoolean, toNumber } from '../../fields';
 import { perItem } from '../executePerItem';
 
-const showForGetAll = { resource: ['client'], operation: ['getAll'] };
-
-export const option: INodePropertyOptions = {
-	name: 'Get Many',
-	value: 'getAll',
-	description: 'List the clients onboarded to your partner account',
-	action: 'Get many clients',
-};
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show: showForGetAll },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...showForGetAll, returnAll: [false] } },
-	},
-];
+export { getAllOption as option } from './clientFields';
 
 async function listForItem(
 	ctx: IExecuteFunctions,

@@ -1,11 +1,5 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
-import { NodeOperationError, SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_TIMEOUT_MS, LIMITS, RunControl } from '../../../../shared';
 import type { SendMessageInput } from '../../../../shared';
@@ -23,21 +17,11 @@ import {
 	DEFAULT_APPROVE_LABEL,
 	DEFAULT_DECLINE_LABEL,
 	DEFAULT_RESPOND_LABEL,
-	description as fields,
 } from './sendAndWaitFields';
 import { waitTill } from './sendAndWaitLimit';
 import { DEFAULT_WAIT_BUDGET_MINUTES } from './sendFields';
 
-export const option: INodePropertyOptions = {
-	name: 'Send and Wait for Response',
-	value: SEND_AND_WAIT_OPERATION,
-	description:
-		'Send a message with response links and wait until the recipient approves, declines or answers',
-	action: 'Send message and wait for response',
-};
-
-/** Its own parameters (Client and To are version 2's copies of the sends' fields). */
-export const description: INodeProperties[] = fields;
+export { sendAndWaitOption as option } from './sendAndWaitFields';
 
 export interface ResponseLink {
 	label: string;
@@ -174,12 +158,8 @@ function tooManyItems(ctx: IExecuteFunctions, count: number): NodeOperationError
 
 /**
  * Message → Send and Wait for Response: sends one message whose links are n8n's signed resume
- * URLs for this execution and node, through the core like every send (validation, retries that
- * never send twice, the account's pacing), then puts the execution to wait (saved by n8n as
- * waiting) until the recipient answers through sendAndWaitWebhook or the wait limit
- * is reached. On an answer n8n continues with the webhook's output ({ data: { approved } } or
- * { data: { text } }); on the limit with this node's input items, as the built-in nodes do. The
- * limit is read before sending, so a bad limit never leaves a message out there.
+ * URLs, then waits until sendAndWaitWebhook gets the answer or the limit passes (n8n then goes on
+ * with the input items, as its built-in nodes do).
  */
 export async function execute(
 	this: IExecuteFunctions,

@@ -1,12 +1,16 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { SEND_AND_WAIT_OPERATION } from 'n8n-workflow';
 
-/**
- * The parameters of Message → Send and Wait for Response (version 2), below Client and To. Names
- * and shapes are those of n8n's built-in Send and Wait operations (message, responseType,
- * approvalOptions.values, options.limitWaitTime.values), so that users and n8n (its waiting
- * webhooks, its Human-in-the-Loop tools) find them where they expect them.
- */
+// Names and shapes are those of n8n's built-in Send and Wait operations, so that users and n8n
+// (its waiting webhooks, its Human-in-the-Loop tools) find them where they expect them.
+
+export const sendAndWaitOption: INodePropertyOptions = {
+	name: 'Send and Wait for Response',
+	value: SEND_AND_WAIT_OPERATION,
+	description:
+		'Send a message with response links and wait until the recipient approves, declines or answers',
+	action: 'Send message and wait for response',
+};
 
 const showFor = { resource: ['message'], operation: [SEND_AND_WAIT_OPERATION] };
 
@@ -16,7 +20,7 @@ export const DEFAULT_RESPOND_LABEL = 'Respond';
 export const DEFAULT_FORM_BUTTON_LABEL = 'Submit';
 
 /** Limit Wait Time, as n8n's built-in nodes offer it (same names, default 45 minutes). */
-export const limitWaitTimeOption: INodeProperties = {
+const limitWaitTimeOption: INodeProperties = {
 	displayName: 'Limit Wait Time',
 	name: 'limitWaitTime',
 	type: 'fixedCollection',
@@ -82,7 +86,21 @@ export const limitWaitTimeOption: INodeProperties = {
 	],
 };
 
-export const description: INodeProperties[] = [
+/** Options of one Response Type. */
+function optionsFor(responseType: string, options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options,
+		displayOptions: { show: { ...showFor, responseType: [responseType] } },
+	};
+}
+
+/** Send and Wait for Response's parameters below Client and To (version 2). */
+export const sendAndWaitFields: INodeProperties[] = [
 	{
 		displayName: 'Message',
 		name: 'message',
@@ -154,51 +172,35 @@ export const description: INodeProperties[] = [
 		],
 		displayOptions: { show: { ...showFor, responseType: ['approval'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [limitWaitTimeOption],
-		displayOptions: { show: { ...showFor, responseType: ['approval'] } },
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Link Label',
-				name: 'messageButtonLabel',
-				type: 'string',
-				default: DEFAULT_RESPOND_LABEL,
-				description: 'Shown before the link to the response page in the message',
-			},
-			{
-				displayName: 'Response Form Title',
-				name: 'responseFormTitle',
-				type: 'string',
-				default: '',
-				description: 'Title of the response page',
-			},
-			{
-				displayName: 'Response Form Description',
-				name: 'responseFormDescription',
-				type: 'string',
-				default: '',
-				description: 'Text shown above the text box instead of the message',
-			},
-			{
-				displayName: 'Response Form Button Label',
-				name: 'responseFormButtonLabel',
-				type: 'string',
-				default: DEFAULT_FORM_BUTTON_LABEL,
-			},
-			limitWaitTimeOption,
-		],
-		displayOptions: { show: { ...showFor, responseType: ['freeText'] } },
-	},
+	optionsFor('approval', [limitWaitTimeOption]),
+	optionsFor('freeText', [
+		{
+			displayName: 'Link Label',
+			name: 'messageButtonLabel',
+			type: 'string',
+			default: DEFAULT_RESPOND_LABEL,
+			description: 'Shown before the link to the response page in the message',
+		},
+		{
+			displayName: 'Response Form Title',
+			name: 'responseFormTitle',
+			type: 'string',
+			default: '',
+			description: 'Title of the response page',
+		},
+		{
+			displayName: 'Response Form Description',
+			name: 'responseFormDescription',
+			type: 'string',
+			default: '',
+			description: 'Text shown above the text box instead of the message',
+		},
+		{
+			displayName: 'Response Form Button Label',
+			name: 'responseFormButtonLabel',
+			type: 'string',
+			default: DEFAULT_FORM_BUTTON_LABEL,
+		},
+		limitWaitTimeOption,
+	]),
 ];

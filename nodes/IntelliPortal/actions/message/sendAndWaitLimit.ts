@@ -28,8 +28,7 @@ function toDate(value: unknown): Date | undefined {
 
 /**
  * When the execution stops waiting without an answer (Options → Limit Wait Time), or
- * WAIT_INDEFINITELY. Read and checked before the message is sent, so a bad limit never leaves a
- * message out there whose links lead nowhere.
+ * WAIT_INDEFINITELY. Checked before sending, so a bad limit never leaves links that lead nowhere.
  */
 export function waitTill(ctx: IExecuteFunctions, now: Date): Date {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;

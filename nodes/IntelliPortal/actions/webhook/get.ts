@@ -1,23 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { IntelliPortalClient } from '../../../../shared';
 import { webhookConfigForDisplay } from '../../../../shared';
 import { perItem } from '../executePerItem';
 
-export const option: INodePropertyOptions = {
-	name: 'Get Configuration',
-	value: 'get',
-	description: 'Get the URL and events IntelliPortal delivers webhooks to',
-	action: 'Get the webhook configuration',
-};
-
-/** No parameters of its own. */
-export const description: INodeProperties[] = [];
+export { getOption as option } from './webhookFields';
 
 async function getForItem(
 	_ctx: IExecuteFunctions,

@@ -1,55 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { IntelliPortalClient } from '../../../../shared';
 import { webhookConfigForDisplay } from '../../../../shared';
 import { parameterError, readParameter } from '../../fields';
-import { webhookEventOptions } from '../../webhookEvents';
 import { perItem } from '../executePerItem';
 
-const showForUpdate = { resource: ['webhook'], operation: ['update'] };
-
-export const option: INodePropertyOptions = {
-	name: 'Update Configuration',
-	value: 'update',
-	description: 'Set the URL and events IntelliPortal delivers webhooks to',
-	action: 'Update the webhook configuration',
-};
-
-export const description: INodeProperties[] = [
-	{
-		displayName:
-			'Your account has one webhook URL. If an IntelliPortal Trigger node is active, updating the configuration here redirects its events.',
-		name: 'webhookNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: showForUpdate },
-	},
-	{
-		displayName: 'URL',
-		name: 'url',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'https://example.com/webhooks/intelliportal',
-		description: 'HTTPS URL that receives the webhook events',
-		displayOptions: { show: showForUpdate },
-	},
-	{
-		displayName: 'Events',
-		name: 'events',
-		type: 'multiOptions',
-		default: [],
-		required: true,
-		options: webhookEventOptions,
-		description: 'Which events IntelliPortal sends to the URL',
-		displayOptions: { show: showForUpdate },
-	},
-];
+export { updateOption as option } from './webhookFields';
 
 async function updateForItem(
 	ctx: IExecuteFunctions,
