@@ -135,3 +135,29 @@ describe('app level', () => {
 		}
 	});
 });
+
+describe('labels', () => {
+	it('an input key has one label in every create and search', () => {
+		const labels = new Map<string, Set<string | undefined>>();
+		for (const action of [...creates, ...searches]) {
+			for (const field of action.operation.inputFields ?? []) {
+				labels.set(field.key, (labels.get(field.key) ?? new Set()).add(field.label));
+			}
+		}
+		for (const [key, seen] of labels)
+			expect({ key, labels: [...seen] }).toEqual({ key, labels: [...seen].slice(0, 1) });
+	});
+
+	it('a client field is labelled alike as input (Onboard Client, Find Client) and as output', () => {
+		const client = [App.creates.onboard_client, App.searches.find_client] as unknown as Action[];
+		for (const action of client) {
+			const outputs = new Map((action.operation.outputFields ?? []).map((f) => [f.key, f.label]));
+			for (const field of action.operation.inputFields ?? []) {
+				expect({ key: field.key, label: field.label }).toEqual({
+					key: field.key,
+					label: outputs.get(field.key),
+				});
+			}
+		}
+	});
+});

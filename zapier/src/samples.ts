@@ -3,6 +3,7 @@
  * Shapes follow the core's documented types (docs/ARCHITECTURE.md, "Contract silences").
  */
 import type { Client, MessageResponse, WebhookEvent } from '../../shared';
+import { CLIENT_LABELS } from './fields';
 
 export interface OutputField {
 	key: string;
@@ -22,13 +23,13 @@ export const clientSample: Client = {
 } as Client;
 
 export const clientOutputFields: OutputField[] = [
-	{ key: 'id', label: 'Client ID', type: 'string', primary: true },
-	{ key: 'business_name', label: 'Business Name', type: 'string' },
-	{ key: 'phone_number_id', label: 'Phone Number ID', type: 'string' },
-	{ key: 'waba_id', label: 'WhatsApp Business Account ID', type: 'string' },
-	{ key: 'callback_url', label: 'Callback URL', type: 'string' },
-	{ key: 'status', label: 'Status', type: 'string' },
-	{ key: 'created_at', label: 'Created At', type: 'datetime' },
+	{ key: 'id', label: CLIENT_LABELS.id, type: 'string', primary: true },
+	{ key: 'business_name', label: CLIENT_LABELS.business_name, type: 'string' },
+	{ key: 'phone_number_id', label: CLIENT_LABELS.phone_number_id, type: 'string' },
+	{ key: 'waba_id', label: CLIENT_LABELS.waba_id, type: 'string' },
+	{ key: 'callback_url', label: CLIENT_LABELS.callback_url, type: 'string' },
+	{ key: 'status', label: CLIENT_LABELS.status, type: 'string' },
+	{ key: 'created_at', label: CLIENT_LABELS.created_at, type: 'datetime' },
 ];
 
 export const messageSample: MessageResponse = {

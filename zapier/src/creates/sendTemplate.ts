@@ -3,20 +3,12 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 import type { SendTemplateInput } from '../../../shared';
 import { createClient } from '../client';
 import { handled } from '../errors';
+import { clientRefField, labelsByPath, recipientField } from '../fields';
 import { messageOutputFields, messageSample } from '../samples';
 import { listInput, textInput } from '../util';
 
-const LABELS: Record<string, string> = {
-	client_ref: 'Client',
-	to: 'Recipient',
-	template: 'Template Name',
-	'template.name': 'Template Name',
-	'template.language.code': 'Language Code',
-	'template.parameters': 'Parameters',
-};
-
 /** Zapier fields → SendTemplateRequest. The core validates it (field-named errors) before any request. */
-export function toSendTemplateRequest(input: Record<string, unknown>): SendTemplateInput {
+function toSendTemplateRequest(input: Record<string, unknown>): SendTemplateInput {
 	const parameters = listInput(input.parameters);
 	return {
 		client_ref: textInput(input.client_ref),
@@ -29,10 +21,45 @@ export function toSendTemplateRequest(input: Record<string, unknown>): SendTempl
 	};
 }
 
-const perform = handled(async (z: ZObject, bundle: Bundle) => {
-	const client = createClient(z, bundle);
-	return client.sendTemplate(toSendTemplateRequest(bundle.inputData));
-}, LABELS);
+const inputFields = [
+	clientRefField('The onboarded client (business) the template belongs to.'),
+	recipientField,
+	{
+		key: 'template_name',
+		label: 'Template Name',
+		required: true,
+		helpText: 'The exact name of the approved template, for example `order_confirmation`.',
+	},
+	{
+		key: 'language_code',
+		label: 'Language Code',
+		required: false,
+		default: 'en',
+		helpText:
+			'Language of the approved template, for example `en`, `en_US` or `pt_BR`. Defaults to `en`.',
+	},
+	{
+		key: 'parameters',
+		label: 'Parameters',
+		required: false,
+		list: true,
+		helpText:
+			'Values for the template placeholders, in order: the first value fills `{{1}}`, the second `{{2}}`, and so on.',
+	},
+];
+
+const perform = handled(
+	async (z: ZObject, bundle: Bundle) => {
+		const client = createClient(z, bundle);
+		return client.sendTemplate(toSendTemplateRequest(bundle.inputData));
+	},
+	labelsByPath(inputFields, {
+		template: 'template_name',
+		'template.name': 'template_name',
+		'template.language.code': 'language_code',
+		'template.parameters': 'parameters',
+	}),
+);
 
 export default {
 	key: 'send_template',
@@ -43,44 +70,7 @@ export default {
 			'Sends a pre-approved template message (for example a WhatsApp template) to a recipient, with its parameters filled in.',
 	},
 	operation: {
-		inputFields: [
-			{
-				key: 'client_ref',
-				label: 'Client',
-				required: true,
-				dynamic: 'list_clients.id.business_name',
-				helpText: 'The onboarded client (business) the template belongs to.',
-			},
-			{
-				key: 'to',
-				label: 'Recipient',
-				required: true,
-				helpText:
-					'Recipient phone number in international format (for example `+15551234567`) or the channel identifier of the recipient.',
-			},
-			{
-				key: 'template_name',
-				label: 'Template Name',
-				required: true,
-				helpText: 'The exact name of the approved template, for example `order_confirmation`.',
-			},
-			{
-				key: 'language_code',
-				label: 'Language Code',
-				required: false,
-				default: 'en',
-				helpText:
-					'Language of the approved template, for example `en`, `en_US` or `pt_BR`. Defaults to `en`.',
-			},
-			{
-				key: 'parameters',
-				label: 'Parameters',
-				required: false,
-				list: true,
-				helpText:
-					'Values for the template placeholders, in order: the first value fills `{{1}}`, the second `{{2}}`, and so on.',
-			},
-		],
+		inputFields,
 		perform,
 		sample: messageSample,
 		outputFields: messageOutputFields,

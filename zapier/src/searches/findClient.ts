@@ -1,30 +1,25 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
-import { findClients, rankClient } from '../../../shared';
-import type { Client } from '../../../shared';
+import { findClients } from '../../../shared';
 import { createClient } from '../client';
 import { handled } from '../errors';
+import { CLIENT_LABELS } from '../fields';
 import { clientOutputFields, clientSample } from '../samples';
 import { textInput } from '../util';
 
 /** Upper bound on clients scanned per search, so the search answers inside Zapier's 30 s. */
-export const MAX_CLIENTS_SCANNED = 5_000;
-
-/** Rank of a client for the search (lower is better), or undefined when it does not match: the core's rules. */
-export function matchRank(
-	client: Client,
-	name?: string,
-	phoneNumberId?: string,
-): number | undefined {
-	return rankClient(client, { businessName: name, phoneNumberId });
-}
+const MAX_CLIENTS_SCANNED = 5_000;
 
 /** A search term: trimmed text, or undefined when empty; a value that is not text is refused. */
-function searchTerm(z: ZObject, value: unknown, key: string, label: string): string | undefined {
+function searchTerm(
+	z: ZObject,
+	value: unknown,
+	key: 'business_name' | 'phone_number_id',
+): string | undefined {
 	const term = textInput(value);
 	if (term !== undefined && typeof term !== 'string') {
 		throw new z.errors.Error(
-			`${label} (${key}): must be a text value, got ${Array.isArray(term) ? 'a list' : typeof term === 'object' ? 'an object' : `a ${typeof term}`}`,
+			`${CLIENT_LABELS[key]} (${key}): must be a text value, got ${Array.isArray(term) ? 'a list' : typeof term === 'object' ? 'an object' : `a ${typeof term}`}`,
 			'validation_error',
 			400,
 		);
@@ -33,16 +28,11 @@ function searchTerm(z: ZObject, value: unknown, key: string, label: string): str
 }
 
 const perform = handled(async (z: ZObject, bundle: Bundle) => {
-	const name = searchTerm(z, bundle.inputData.business_name, 'business_name', 'Business Name');
-	const phoneNumberId = searchTerm(
-		z,
-		bundle.inputData.phone_number_id,
-		'phone_number_id',
-		'Phone Number ID',
-	);
+	const name = searchTerm(z, bundle.inputData.business_name, 'business_name');
+	const phoneNumberId = searchTerm(z, bundle.inputData.phone_number_id, 'phone_number_id');
 	if (name === undefined && phoneNumberId === undefined) {
 		throw new z.errors.Error(
-			'Fill in Business Name or Phone Number ID (or both) to search for a client.',
+			`Fill in ${CLIENT_LABELS.business_name} or ${CLIENT_LABELS.phone_number_id} (or both) to search for a client.`,
 			'validation_error',
 			400,
 		);
@@ -68,14 +58,14 @@ export default {
 		inputFields: [
 			{
 				key: 'business_name',
-				label: 'Business Name',
+				label: CLIENT_LABELS.business_name,
 				required: false,
 				helpText:
 					'Matches clients whose business name contains this text, ignoring case. An exact name match is returned first.',
 			},
 			{
 				key: 'phone_number_id',
-				label: 'Phone Number ID',
+				label: CLIENT_LABELS.phone_number_id,
 				required: false,
 				helpText: 'Matches the client with exactly this WhatsApp phone number ID.',
 			},
