@@ -38,12 +38,7 @@ export function labelsByPath(
 	inputFields: Array<{ key: string; label: string }>,
 	paths: Record<string, string> = {},
 ): FieldLabels {
-	const labels: FieldLabels = {};
-	for (const field of inputFields) labels[field.key] = field.label;
-	for (const [path, key] of Object.entries(paths)) {
-		const field = inputFields.find((candidate) => candidate.key === key);
-		if (!field) throw new Error(`labelsByPath: no input field "${key}" for "${path}"`);
-		labels[path] = field.label;
-	}
+	const labels = Object.fromEntries(inputFields.map((field) => [field.key, field.label]));
+	for (const [path, key] of Object.entries(paths)) labels[path] = labels[key];
 	return labels;
 }
