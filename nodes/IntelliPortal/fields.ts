@@ -19,7 +19,7 @@ function isPlainObject(value: unknown): value is IDataObject {
 }
 
 /** Own property only: keys such as `__proto__` or `constructor` never read inherited values. */
-export function own(object: IDataObject, key: string): ParameterValue {
+export function own<T>(object: Record<string, T>, key: string): T | undefined {
 	return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
 }
 

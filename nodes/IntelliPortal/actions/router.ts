@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodePropertyOptions } from
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItemJson } from '../errors';
+import { own } from '../fields';
 import { RESOURCES } from './resourceAndOperation';
 import type { VersionSettings } from './versionSettings';
 
@@ -17,11 +18,6 @@ export interface OperationModule {
 
 /** The operations one version runs, by resource and operation value. */
 export type VersionOperations = Record<string, Record<string, OperationModule>>;
-
-/** Own keys only: a saved "constructor" or "__proto__" is not an operation. */
-function entry<T>(map: Record<string, T>, key: string): T | undefined {
-	return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
-}
 
 function resourceName(resource: string): string {
 	return RESOURCES.find((option) => option.value === resource)?.name ?? resource;
@@ -84,11 +80,12 @@ export async function router(
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
-	const ofResource = entry(operations, resource);
+	// Own keys only: a saved "constructor" or "__proto__" is not a resource or an operation.
+	const ofResource = own(operations, resource);
 	// Checked before Operation is read: n8n has no Operation parameter for an unknown resource.
 	if (!ofResource) return [failEveryItem(this, items, unknownResource(this, operations, resource))];
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const module = entry(ofResource, operation);
+	const module = own(ofResource, operation);
 	if (!module) {
 		return [failEveryItem(this, items, unknownOperation(this, ofResource, resource, operation))];
 	}
