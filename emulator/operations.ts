@@ -3,11 +3,11 @@
  * validator: the rules the schema cannot express, and the answers (list quirks included, see
  * the list* knobs in emulator/options.ts).
  */
+import { WEBHOOK_EVENT_TYPES } from '../shared/types';
 import { HttpError, isHttpUrl, validationError } from './http';
 import type { EmulatorConfig } from './options';
 import { SEEDED_TEMPLATES } from './state';
 import type { AccountState } from './state';
-import { EVENT_TYPES } from './types';
 import type { ClientRecord, MessageRecord } from './types';
 import type { FieldIssue } from './validator';
 
@@ -183,10 +183,10 @@ function updateWebhook(state: AccountState, body: Record<string, unknown>): Cont
 	}
 	const events = body.events as string[] | undefined;
 	events?.forEach((e, i) => {
-		if (!(EVENT_TYPES as readonly string[]).includes(e)) {
+		if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(e)) {
 			issues.push({
 				field: `events[${i}]`,
-				message: `unknown event '${e}'; known events: ${EVENT_TYPES.join(', ')}`,
+				message: `unknown event '${e}'; known events: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
 			});
 		}
 	});
@@ -194,7 +194,7 @@ function updateWebhook(state: AccountState, body: Record<string, unknown>): Cont
 	if (body.url !== undefined) state.webhook.url = body.url as string;
 	// Decided with the core (shared/webhooks.ts, docs/ARCHITECTURE.md): `events` left out
 	// means every event, `events: []` means none (deliveries off, URL kept).
-	state.webhook.events = events === undefined ? [...EVENT_TYPES] : [...new Set(events)];
+	state.webhook.events = events === undefined ? [...WEBHOOK_EVENT_TYPES] : [...new Set(events)];
 	return { status: 200, body: { ...state.webhook, events: [...state.webhook.events] } };
 }
 

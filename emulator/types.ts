@@ -6,10 +6,7 @@ export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
  * The webhook event names are the project's own decision (the contract defines no payloads),
  * made once in the core: the emulator emits exactly those.
  */
-import { WEBHOOK_EVENT_TYPES } from '../shared/types';
-
-export const EVENT_TYPES = WEBHOOK_EVENT_TYPES;
-export type EventType = (typeof EVENT_TYPES)[number];
+import type { WebhookEventType } from '../shared/types';
 
 export type { EmulatorConfig, EmulatorOptions } from './options';
 
@@ -58,7 +55,7 @@ export interface WebhookConfigRecord {
 
 export interface WebhookEvent {
 	id: string;
-	type: EventType | string;
+	type: WebhookEventType | string;
 	created_at: string;
 	data: Record<string, unknown>;
 }

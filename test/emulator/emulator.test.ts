@@ -1,5 +1,5 @@
 import { startEmulator, FAILING_RECIPIENT } from '../../emulator';
-import { EVENT_TYPES } from '../../emulator/types';
+import { WEBHOOK_EVENT_TYPES } from '../../shared/types';
 import type { RunningEmulator } from '../../emulator';
 import { KEY, call, startReceiver } from './helpers';
 import type { Reply } from './helpers';
@@ -124,7 +124,7 @@ describe('routes: happy paths', () => {
 		expect(eventsOnly.body).toEqual({ url: 'http://127.0.0.1:9/hook', events: [] });
 		// a URL without `events` subscribes to every event
 		const urlOnly = await call(emu.baseUrl, 'PUT', '/webhooks', { url: 'http://127.0.0.1:9/h2' });
-		expect(urlOnly.body.events).toEqual([...EVENT_TYPES]);
+		expect(urlOnly.body.events).toEqual([...WEBHOOK_EVENT_TYPES]);
 	});
 });
 
