@@ -51,62 +51,18 @@ export type { ResponseHeaders } from './http';
 export { isHttpUrl, parseHttpUrl } from './url';
 export type { ParsedHttpUrl } from './url';
 export {
-	DEFAULT_WEBHOOK_MAX_BYTES,
-	WEBHOOK_EVENTS,
 	expandEventSelection,
-	receivedEventTypes,
-	WEBHOOK_SECRET_PARAM,
-	appendSecret,
-	constantTimeEqual,
-	isSameWebhookTarget,
-	isSameWebhookUrl,
-	isWebhookEventType,
-	normaliseWebhookUrl,
 	parseWebhookEvent,
-	WEBHOOK_OWNER_PARAM,
-	removeOwnershipMark,
-	removeSecret,
+	receivedEventTypes,
 	tryParseWebhookEvent,
 	verifyDelivery,
-	verifySecret,
-	webhookConfigForDisplay,
 } from './webhooks';
-export type { DeliveryVerdict, WebhookConfigView, WebhookParseResult } from './webhooks';
-export {
-	activateWebhook,
-	deactivateWebhook,
-	describeWebhookHolder,
-	isWebhookInUse,
-	isWebhookRegistered,
-	markWebhookUrl,
-	planWebhookActivation,
-	planWebhookDeactivation,
-	readWebhookMark,
-	webhookHolder,
-	webhookRefusalAdvice,
-} from './webhookOwnership';
-export type {
-	WebhookActivationPlan,
-	WebhookActivationResult,
-	WebhookConfigApi,
-	WebhookDeactivationPlan,
-	WebhookDeactivationResult,
-	WebhookHolder,
-	WebhookOwnerKind,
-	WebhookOwnershipRecord,
-	WebhookRegistration,
-} from './webhookOwnership';
-export {
-	DEFAULT_SEEN_EVENTS_LIMITS,
-	RecentEventIds,
-	SEEN_EVENTS_MAX,
-	SEEN_EVENTS_WINDOW_MS,
-	admitEvents,
-	admitEventsOnce,
-	dedupeKey,
-	readSeenEvents,
-} from './eventDedupe';
-export type { AdmitResult, SeenEvents, SeenEventsLimits } from './eventDedupe';
+export type { DeliveryVerdict } from './webhooks';
+export { REGISTRATION_PARAMS, appendSecret, webhookConfigForDisplay } from './webhookUrl';
+export { activateWebhook, deactivateWebhook, isWebhookRegistered } from './webhookOwnership';
+export type { RecordProblem, RefusalReason, WebhookHolder } from './webhookOwnershipPlan';
+export type { WebhookRegistration } from './webhookRecord';
+export { RecentEventIds } from './eventDedupe';
 export {
 	AdaptiveRateGovernor,
 	BulkCancelledError,

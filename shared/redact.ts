@@ -1,8 +1,9 @@
 /**
- * Secret redaction. Every text that may end up in an error, a log or a description passes through
- * `redact`: the caller's known secrets are removed, and so is anything that looks like an
- * IntelliPortal key or a bearer credential (a server may echo the Authorization header back).
+ * Secret redaction, the one place: every text that may end up in an error, a log or a
+ * description passes through `redact`. A server may echo the Authorization header or the URL we
+ * registered, so key-like tokens, bearer credentials and our webhook URL parameters always go.
  */
+import { REGISTRATION_PARAMS } from './webhookUrl';
 
 export const REDACTED = '[redacted]';
 
@@ -10,8 +11,14 @@ export const REDACTED = '[redacted]';
 const KEY_PATTERN = /ik_(?:test|live)_[A-Za-z0-9._~+/=-]+/g;
 /** "Bearer <token>" (any token). */
 const BEARER_PATTERN = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
+/** `ip_secret=…`, `ip_owner=…`, `ip_hook_secret=…`, plain or percent-encoded (`%3D`, up to `%26`). */
+const URL_PARAM_PATTERN = new RegExp(
+	`(${REGISTRATION_PARAMS.join('|')})(=|%3D)(?:(?!%26)[^&#\\s"'<>\\\\])+`,
+	'gi',
+);
+const URL_PARAM_KEY = new RegExp(`^(?:${REGISTRATION_PARAMS.join('|')})$`, 'i');
 
-/** Removes every secret (exact occurrences of `secrets`, key-like and bearer tokens) from a text. */
+/** Removes every secret (exact occurrences of `secrets`, key-like and bearer tokens, webhook URL secrets) from a text. */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
 	let out = String(text);
 	for (const secret of secrets) {
@@ -22,7 +29,10 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined> 
 			if (trimmed !== secret) out = out.split(trimmed).join(REDACTED);
 		}
 	}
-	return out.replace(KEY_PATTERN, REDACTED).replace(BEARER_PATTERN, `$1 ${REDACTED}`);
+	return out
+		.replace(KEY_PATTERN, REDACTED)
+		.replace(BEARER_PATTERN, `$1 ${REDACTED}`)
+		.replace(URL_PARAM_PATTERN, `$1$2${REDACTED}`);
 }
 
 /**
@@ -48,10 +58,43 @@ export function redactValue(
 			if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
 			if (/^authorization$/i.test(key)) continue;
 			if (++count > 50) break;
-			const v = redactValue((value as Record<string, unknown>)[key], secrets, depth + 1);
+			// A parsed query echoed back ({ ip_secret: '…' }) carries the secret as a plain value.
+			const v = URL_PARAM_KEY.test(key)
+				? REDACTED
+				: redactValue((value as Record<string, unknown>)[key], secrets, depth + 1);
 			if (v !== undefined) out[redact(key, secrets)] = v;
 		}
 		return out;
 	}
 	return undefined;
+}
+
+/**
+ * The parts of a receiver URL that may be its credential: everything after scheme and host
+ * (Slack-style and Zapier catch hooks carry it in the path), as sent and percent-encoded.
+ */
+export function receiverSecrets(url: string | null | undefined): string[] {
+	if (!url) return [];
+	const afterScheme = url.indexOf('://');
+	const start = afterScheme < 0 ? -1 : url.slice(afterScheme + 3).search(/[/?#]/);
+	if (start < 0) return [];
+	const rest = url.slice(afterScheme + 3 + start);
+	const path = rest.split(/[?#]/, 1)[0];
+	const parts = [rest, path].filter((part) => part.length >= 4);
+	return [...new Set([...parts, ...parts.map((part) => encodeURIComponent(part))])];
+}
+
+/**
+ * The same error with `secrets` removed from every text it shows (message, stack, code, field,
+ * details, issues): for errors that may echo a URL only the caller knows to be secret.
+ */
+export function redactError<E>(error: E, secrets: readonly string[]): E {
+	if (!(error instanceof Error) || secrets.length === 0) return error;
+	const fields = error as unknown as Record<string, unknown>;
+	for (const name of ['message', 'stack', 'code', 'field']) {
+		if (typeof fields[name] === 'string') fields[name] = redact(fields[name] as string, secrets);
+	}
+	if (fields.details !== undefined) fields.details = redactValue(fields.details, secrets);
+	if (Array.isArray(fields.issues)) fields.issues = redactValue(fields.issues, secrets);
+	return error;
 }

@@ -1,16 +1,14 @@
 /**
- * Webhook events: names, payload parsing, delivery secrets, URL comparison. Who owns the
- * account's single webhook (activation, deactivation, subscribe, unsubscribe) is decided in
- * shared/webhookOwnership.ts.
+ * Receiving a delivery: which events a selection means, the delivery secret check (one verdict
+ * for every host, failing closed) and the payload parser. Registration: webhookOwnership.ts.
  */
-import { ValidationError } from './errors';
-import type { WebhookConfig, WebhookEvent, WebhookEventType } from './types';
-import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './types';
-import { parseHttpUrl } from './url';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
-export { ALL_EVENTS, WEBHOOK_EVENT_TYPES };
-/** Alias of WEBHOOK_EVENT_TYPES. */
-export const WEBHOOK_EVENTS = WEBHOOK_EVENT_TYPES;
+import { ValidationError } from './errors';
+import { isRecord } from './guards';
+import type { WebhookEvent, WebhookEventType } from './types';
+import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './types';
+import { WEBHOOK_SECRET_PARAM, queryParam } from './webhookUrl';
 
 /** Default largest accepted delivery body (characters of JSON). */
 export const DEFAULT_WEBHOOK_MAX_BYTES = 256 * 1024;
@@ -52,11 +50,11 @@ function fail(field: string, message: string): never {
 function clean(value: unknown, depth = 0): unknown {
 	if (depth > 20) return undefined;
 	if (Array.isArray(value)) return value.map((v) => clean(v, depth + 1));
-	if (value !== null && typeof value === 'object') {
+	if (isRecord(value)) {
 		const out: Record<string, unknown> = {};
 		for (const key of Object.keys(value)) {
 			if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-			out[key] = clean((value as Record<string, unknown>)[key], depth + 1);
+			out[key] = clean(value[key], depth + 1);
 		}
 		return out;
 	}
@@ -89,9 +87,7 @@ export function parseWebhookEvent(
 		}
 		if (size > maxBytes) fail('body', `is larger than ${maxBytes} bytes`);
 	}
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-		fail('body', 'must be a JSON object');
-	}
+	if (!isRecord(value)) fail('body', 'must be a JSON object');
 	const event = clean(value) as Record<string, unknown>;
 	if (typeof event.id !== 'string' || event.id.trim() === '') fail('id', 'is required');
 	if (typeof event.type !== 'string' || event.type === '') fail('type', 'is required');
@@ -104,9 +100,7 @@ export function parseWebhookEvent(
 	if (typeof event.created_at !== 'string' || Number.isNaN(Date.parse(event.created_at))) {
 		fail('created_at', 'must be a date-time');
 	}
-	if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
-		fail('data', 'must be an object');
-	}
+	if (!isRecord(event.data)) fail('data', 'must be an object');
 	const data = event.data as Record<string, unknown>;
 	if (event.type === 'client.onboarded') {
 		if (data.client === null || typeof data.client !== 'object') fail('data.client', 'is required');
@@ -133,119 +127,28 @@ export function tryParseWebhookEvent(
 	}
 }
 
-/** Normalised form for comparing webhook URLs: scheme/host lower-case, default port and trailing slash dropped. */
-export function normaliseWebhookUrl(url: string): string {
-	const p = parseHttpUrl(url);
-	if (!p) return url.trim();
-	const defaultPort =
-		(p.scheme === 'https' && p.port === '443') || (p.scheme === 'http' && p.port === '80');
-	const port = p.port && !defaultPort ? `:${p.port}` : '';
-	const path = p.path.replace(/\/+$/, '');
-	return `${p.scheme}://${p.host}${port}${path}${p.query ? `?${p.query}` : ''}`;
-}
-
-export function isSameWebhookUrl(
-	a: string | null | undefined,
-	b: string | null | undefined,
-): boolean {
-	if (!a || !b) return false;
-	return normaliseWebhookUrl(a) === normaliseWebhookUrl(b);
-}
-
-/** Constant-time string comparison (time depends only on the lengths). */
-export function constantTimeEqual(a: string, b: string): boolean {
-	let diff = a.length ^ b.length;
-	const n = Math.max(a.length, b.length);
-	for (let i = 0; i < n; i++) {
-		diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-	}
-	return diff === 0 && a.length === b.length;
-}
-
-export const WEBHOOK_SECRET_PARAM = 'ip_secret';
-
-/** Adds a shared secret to a webhook URL as `?ip_secret=…` (kept when the URL is compared). */
-export function appendSecret(url: string, secret: string): string {
-	const [beforeHash, hash] = url.split('#', 2);
-	const sep = beforeHash.includes('?') ? '&' : '?';
-	return `${beforeHash}${sep}${WEBHOOK_SECRET_PARAM}=${encodeURIComponent(secret)}${hash !== undefined ? `#${hash}` : ''}`;
-}
-
-/** The URL without the query parameter(s) `name`. */
-function removeQueryParam(url: string, name: string): string {
-	const [beforeHash, hash] = url.split('#', 2);
-	const q = beforeHash.indexOf('?');
-	if (q < 0) return url;
-	const kept = beforeHash
-		.slice(q + 1)
-		.split('&')
-		.filter((part) => part.split('=')[0] !== name);
-	if (kept.length === beforeHash.slice(q + 1).split('&').length) return url;
-	return `${beforeHash.slice(0, q)}${kept.length > 0 ? `?${kept.join('&')}` : ''}${hash !== undefined ? `#${hash}` : ''}`;
-}
-
-/** The URL without its `ip_secret` query parameter(s). */
-export function removeSecret(url: string): string {
-	return removeQueryParam(url, WEBHOOK_SECRET_PARAM);
-}
-
-/**
- * Query parameter in which our registrations record who they are and what they replaced (see
- * shared/webhookOwnership.ts). It holds other receivers' URLs, secrets included, so it is never
- * shown and never passed on into a workflow's or a Zap's data. Its name says "secret" so that log
- * scrubbers that censor secret-named query parameters (Zapier's, on every z.request it logs)
- * censor it too: base64 hides the secrets inside it from scrubbers that look for their values.
- */
-export const WEBHOOK_OWNER_PARAM = 'ip_hook_secret';
-
-/** The URL without our ownership record (`ip_hook_secret`). */
-export function removeOwnershipMark(url: string): string {
-	return removeQueryParam(url, WEBHOOK_OWNER_PARAM);
-}
-
-/**
- * The same receiver, whatever secret each URL carries: a registration of ours from an earlier
- * activation or subscription (with an older secret) is still ours, never "someone else's".
- */
-export function isSameWebhookTarget(
-	a: string | null | undefined,
-	b: string | null | undefined,
-): boolean {
-	if (!a || !b) return false;
-	return isSameWebhookUrl(
-		removeSecret(removeOwnershipMark(a)),
-		removeSecret(removeOwnershipMark(b)),
-	);
+/** Equal in time that does not depend on where the texts differ (hashes have one length). */
+function sameSecret(a: string, b: string): boolean {
+	const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+	return timingSafeEqual(digest(a), digest(b));
 }
 
 /**
  * Checks the secret of a received delivery: pass the full URL, the query string, or the parsed
- * query object. Constant-time compare.
+ * query object.
  */
 export function verifySecret(
 	received: string | Record<string, unknown> | undefined,
 	secret: string,
 ): boolean {
 	if (!secret || received === undefined || received === null) return false;
-	let value: unknown;
-	if (typeof received === 'string') {
-		const query = received.includes('?') ? received.slice(received.indexOf('?') + 1) : received;
-		for (const part of query.split('#')[0].split('&')) {
-			const [k, v = ''] = part.split('=');
-			if (k === WEBHOOK_SECRET_PARAM) {
-				try {
-					value = decodeURIComponent(v.replace(/\+/g, ' '));
-				} catch {
-					return false;
-				}
-			}
-		}
-	} else {
-		value = Object.prototype.hasOwnProperty.call(received, WEBHOOK_SECRET_PARAM)
-			? received[WEBHOOK_SECRET_PARAM]
-			: undefined;
-	}
-	return typeof value === 'string' && constantTimeEqual(value, secret);
+	const value =
+		typeof received === 'string'
+			? queryParam(received.includes('?') ? received : `?${received}`, WEBHOOK_SECRET_PARAM)
+			: Object.prototype.hasOwnProperty.call(received, WEBHOOK_SECRET_PARAM)
+				? received[WEBHOOK_SECRET_PARAM]
+				: undefined;
+	return typeof value === 'string' && sameSecret(value, secret);
 }
 
 /**
@@ -265,22 +168,4 @@ export function verifyDelivery(
 	return carriers.some((carrier) => verifySecret(carrier, storedSecret))
 		? 'verified'
 		: 'wrong_secret';
-}
-
-/**
- * What a host may show of a webhook configuration: the URL without its delivery secret, and
- * whether one is set. The secret is a credential of the receiver (anyone holding it can start
- * the workflow or Zap), so it never goes into node output or Zap data.
- */
-export interface WebhookConfigView {
-	url: string | null;
-	events: string[];
-	secretSet: boolean;
-}
-
-export function webhookConfigForDisplay(config: WebhookConfig): WebhookConfigView {
-	if (config.url === null) return { url: null, events: [...config.events], secretSet: false };
-	const unmarked = removeOwnershipMark(config.url);
-	const url = removeSecret(unmarked);
-	return { url, events: [...config.events], secretSet: url !== unmarked };
 }

@@ -14,42 +14,31 @@ import {
 	ALL_EVENTS,
 	RecentEventIds,
 	activateWebhook,
-	admitEventsOnce,
 	appendSecret,
 	deactivateWebhook,
-	describeWebhookHolder,
 	expandEventSelection,
 	isWebhookRegistered,
 	tryParseWebhookEvent,
 	verifyDelivery,
-	webhookRefusalAdvice,
 } from '../../shared';
 import type { DeliveryVerdict, WebhookConfig, WebhookRegistration } from '../../shared';
 import { toNodeError } from '../IntelliPortal/errors';
 import { getIntelliPortalClient } from '../IntelliPortal/transport/client';
 import { webhookEventOptions } from '../IntelliPortal/webhookEvents';
+import { holderText, leftText, refusalText } from './ownershipMessages';
 
 interface TriggerStaticData {
 	/** The receiver URL (secret included) this node registered, while it is registered. */
 	registeredUrl?: string;
-	/**
-	 * Registrations made before ownership records (shared/webhookOwnership.ts) kept what they
-	 * replaced here; read once, to restore it or carry it into the record, then dropped.
-	 */
+	/** What a registration from before ownership records replaced: read once, then dropped. */
 	previousConfig?: { url: string | null; events: string[] } | null;
 	/** Random secret carried in the registered URL and checked on every delivery. */
 	secret?: string;
 }
 
 /**
- * Exactly once per event (shared/eventDedupe.ts): the ids of the events this n8n process started
- * the workflow for, 24 h, at most 10 000 (all triggers of the process). Not in the workflow's
- * static data: n8n 2.41.1 saves static data changed in webhook() only when the delivery starts
- * nothing (WorkflowRunner.run wraps the same object again for the execution, which clears its
- * "changed" mark before LiveWebhooks saves it), and writing it from the execution instead makes
- * every execution save the whole static data it loaded when it started: tried in queue mode,
- * every delivery was refused with 401 once the first executions had ended on the worker, and an
- * execution ending after the workflow was re-activated would put the old secret back.
+ * The event ids this n8n process started a workflow for (all triggers, 24 h, at most 10 000).
+ * Not in static data: n8n does not save static data changed by a delivery that starts a run.
  */
 const recentEvents = new RecentEventIds();
 
@@ -70,9 +59,8 @@ function staticDataOf(ctx: IHookFunctions): TriggerStaticData {
 }
 
 /**
- * 401 and nothing starts. Without a stored secret (a registration older than the option, or lost
- * static data) every delivery would have to be trusted blindly, so those are refused too, and the
- * n8n log and the answer to IntelliPortal (shown in its delivery log) say how to mend it.
+ * 401 and nothing starts. Without a stored secret every delivery would be trusted blindly, so
+ * those are refused too, and the log and the answer to IntelliPortal say how to mend it.
  */
 function refuseDelivery(
 	ctx: IWebhookFunctions,
@@ -140,28 +128,21 @@ export class IntelliPortalTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
+		// n8n's node panel shows the node and its trigger as one entry, with this description.
 		description:
-			// n8n's node panel shows one entry for the node and its trigger, with the trigger's
-			// description (n8n 2.41.1 generateMergedNodesAndActions): it introduces both.
 			'Send WhatsApp, Instagram, Messenger, email and SMS messages with IntelliPortal, and start workflows on delivery updates, replies and new clients',
 		defaults: {
 			name: 'IntelliPortal Trigger',
 		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'intelliPortalApi',
-				required: true,
-			},
-		],
+		credentials: [{ name: 'intelliPortalApi', required: true }],
 		webhooks: [
 			{
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
-				// 200 with an empty body once the execution is started (n8n 2.41 would otherwise
-				// answer the text "firstEntryJson"); repeats and refusals answer with their own body
+				// 200 with an empty body once the run is started, not n8n's text "firstEntryJson"
 				responseData: 'noData',
 				path: 'webhook',
 			},
@@ -192,7 +173,7 @@ export class IntelliPortalTrigger implements INodeType {
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to register the webhook URL with a random secret and reject (HTTP 401, workflow not started) any delivery that does not carry it, so only IntelliPortal can start this workflow',
+					'Whether to register the webhook URL with a random secret and reject (HTTP 401, workflow not started) any delivery that does not carry it, so only a sender that knows the registered URL (IntelliPortal) can start this workflow',
 			},
 			{
 				displayName: 'Replace Existing Webhook',
@@ -225,8 +206,8 @@ export class IntelliPortalTrigger implements INodeType {
 				}
 				const url = registrationUrl(this, false);
 				if (url === undefined) return false;
-				// Ours, or recorded under a later registration of ours that gives it back when it stops.
-				return isWebhookRegistered(current, registration(this, url));
+				// Ours, or recorded under a later registration of ours that gives it back.
+				return isWebhookRegistered(current, registration(this, url), { apiKey });
 			},
 
 			async create(this: IHookFunctions): Promise<boolean> {
@@ -236,6 +217,7 @@ export class IntelliPortalTrigger implements INodeType {
 				let result;
 				try {
 					result = await activateWebhook(client, registration(this, url), {
+						apiKey,
 						replaceExisting: this.getNodeParameter('replaceExisting', false) as boolean,
 						legacyPrevious: staticData.previousConfig,
 					});
@@ -243,19 +225,15 @@ export class IntelliPortalTrigger implements INodeType {
 					throw toNodeError(this.getNode(), error, 0, apiKey);
 				}
 				if (result.outcome === 'refused') {
-					const advice = webhookRefusalAdvice(result.holder, {
-						replaceSwitch: '"Replace Existing Webhook"',
-						thisThing: 'this workflow',
-					});
-					// The editor's "could not be published" toast shows the message only: the advice
-					// goes into it too, or users never see what to do.
-					throw new NodeOperationError(this.getNode(), `${result.message} ${advice}`, {
+					const { message, advice } = refusalText(result.reason, result.holder, result.events);
+					// The editor's "could not be published" toast shows only the message: advice too.
+					throw new NodeOperationError(this.getNode(), `${message} ${advice}`, {
 						description: advice,
 					});
 				}
 				if (result.outcome === 'registered' && result.replaced.kind !== 'none') {
 					this.logger.warn(
-						`IntelliPortal Trigger: took the account's webhook over from ${describeWebhookHolder(result.replaced)}; it is given back when this workflow is deactivated.`,
+						`IntelliPortal Trigger: took the account's webhook over from ${holderText(result.replaced)}; it is given back when this workflow is deactivated.`,
 					);
 				}
 				staticData.registeredUrl = url;
@@ -266,15 +244,18 @@ export class IntelliPortalTrigger implements INodeType {
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const { client, apiKey } = await getIntelliPortalClient.call(this);
 				const staticData = staticDataOf(this);
+				let result;
 				try {
-					await deactivateWebhook(
+					result = await deactivateWebhook(
 						client,
 						{ url: staticData.registeredUrl ?? ourUrl(this) },
-						{ legacyPrevious: staticData.previousConfig ?? null },
+						{ apiKey, legacyPrevious: staticData.previousConfig ?? null },
 					);
 				} catch (error) {
 					throw toNodeError(this.getNode(), error, 0, apiKey);
 				}
+				// n8n deactivates whatever delete() answers; its log is where this is said.
+				if (result.outcome === 'left') this.logger.warn(leftText(result.reason, result.holder));
 				delete staticData.registeredUrl;
 				delete staticData.previousConfig;
 				delete staticData.secret;
@@ -304,15 +285,11 @@ export class IntelliPortalTrigger implements INodeType {
 			return { webhookResponse: { received: true, ignored: parsed.events.length } };
 		}
 		// Exactly once per event: a redelivery (same id) is acknowledged and starts nothing.
-		const { fresh, duplicates } = admitEventsOnce({
-			stored: undefined,
-			events,
-			now: Date.now(),
-			scope: dedupeScope(this),
-			memory: recentEvents,
-		});
+		const scope = dedupeScope(this);
+		const now = Date.now();
+		const fresh = events.filter((event) => recentEvents.claim(scope, event.id, now));
 		if (fresh.length === 0) {
-			return { webhookResponse: { received: true, duplicate: duplicates.length } };
+			return { webhookResponse: { received: true, duplicate: events.length } };
 		}
 		return {
 			workflowData: [fresh.map((event) => ({ json: event as unknown as IDataObject }))],

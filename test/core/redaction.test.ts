@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 
 import { IntelliPortalClient, IntelliPortalError, TransportFailure, redact } from '../../shared';
+import { redactValue } from '../../shared/redact';
 import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
 import type { Scripted } from './helpers/fake-transport';
 
@@ -132,5 +133,53 @@ describe('redact', () => {
 		expect(redact('key ik_live_abcDEF123 here')).toBe('key [redacted] here');
 		expect(redact('Authorization: Bearer abc.def-ghi')).toBe('Authorization: Bearer [redacted]');
 		expect(redact('short', ['ab'])).toBe('short');
+	});
+});
+
+describe('webhook URL secrets: redacted wherever the key is', () => {
+	const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718';
+	const RECORD = 'AgAAAAAbCdEf-_0123456789abcdefGHIJKLmnopqrstuv';
+	const url = `https://n8n.example.com/webhook/x/webhook?ip_secret=${SECRET}&ip_owner=${RECORD}`;
+
+	it('masks ip_secret, ip_owner and ip_hook_secret values, plain or percent-encoded, keeping the rest', () => {
+		expect(redact(`PUT ${url} failed`)).toBe(
+			'PUT https://n8n.example.com/webhook/x/webhook?ip_secret=[redacted]&ip_owner=[redacted] failed',
+		);
+		expect(redact(`x?a=1&ip_hook_secret=${RECORD}#f`)).toBe('x?a=1&ip_hook_secret=[redacted]#f');
+		const encoded = encodeURIComponent(url);
+		expect(redact(encoded)).not.toContain(SECRET);
+		expect(redact(encoded)).not.toContain(RECORD);
+		expect(redact(encoded)).toContain('ip_owner%3D[redacted]');
+		expect(redact('"url":"h?ip_secret=abc","other":1')).toBe(
+			'"url":"h?ip_secret=[redacted]","other":1',
+		);
+	});
+
+	it('masks a parsed query echoed as an object', () => {
+		expect(redactValue({ query: { ip_secret: SECRET, ip_owner: RECORD, page: '2' } })).toEqual({
+			query: { ip_secret: '[redacted]', ip_owner: '[redacted]', page: '2' },
+		});
+	});
+
+	it('a server error echoing the PUT URL carries neither the secret nor the record', async () => {
+		const echo: Scripted = {
+			status: 500,
+			body: {
+				error: { message: `cannot store ${url}`, details: { url, query: { ip_secret: SECRET } } },
+			},
+		};
+		const client = new IntelliPortalClient({
+			apiKey: KEY,
+			baseUrl: BASE,
+			transport: new FakeTransport([echo]),
+			retry: { maxAttempts: 1 },
+		});
+		const caught = await client.updateWebhookConfig({ url }).catch((error: unknown) => error);
+		expect(caught).toBeInstanceOf(IntelliPortalError);
+		for (const text of everyRendering(caught)) {
+			expect(text).toContain('cannot store https://n8n.example.com/webhook/x/webhook');
+			expect(text).not.toContain(SECRET);
+			expect(text).not.toContain(RECORD);
+		}
 	});
 });

@@ -1,14 +1,17 @@
+import { ValidationError } from '../../shared/errors';
 import {
-	ValidationError,
+	parseWebhookEvent,
+	tryParseWebhookEvent,
+	verifyDelivery,
+	verifySecret,
+} from '../../shared/webhooks';
+import {
 	appendSecret,
-	constantTimeEqual,
 	isSameWebhookTarget,
 	isSameWebhookUrl,
-	parseWebhookEvent,
+	removeOwnershipRecord,
 	removeSecret,
-	tryParseWebhookEvent,
-	verifySecret,
-} from '../../shared';
+} from '../../shared/webhookUrl';
 
 const event = {
 	id: 'evt_1',
@@ -98,7 +101,19 @@ describe('shared secret', () => {
 		);
 	});
 
-	it('appends and verifies in constant time', () => {
+	it('removeOwnershipRecord drops the record under its new and its former name, nothing else', () => {
+		expect(removeOwnershipRecord('https://a.example/h?ip_secret=1&ip_owner=AbC-_&x=2')).toBe(
+			'https://a.example/h?ip_secret=1&x=2',
+		);
+		expect(removeOwnershipRecord('https://a.example/h?ip_hook_secret=e30&ip_secret=1')).toBe(
+			'https://a.example/h?ip_secret=1',
+		);
+		expect(
+			isSameWebhookTarget('https://a.example/h?ip_owner=x', 'https://a.example/h?ip_hook_secret=y'),
+		).toBe(true);
+	});
+
+	it('appends and verifies', () => {
 		const url = appendSecret('https://n8n.example.com/webhook/abc', 's3cr&t');
 		expect(url).toBe('https://n8n.example.com/webhook/abc?ip_secret=s3cr%26t');
 		expect(appendSecret('https://x.example.com/h?a=1', 'k')).toBe(
@@ -110,8 +125,18 @@ describe('shared secret', () => {
 		expect(verifySecret(url, 's3cr&u')).toBe(false);
 		expect(verifySecret('https://x.example.com/h', 's3cr&t')).toBe(false);
 		expect(verifySecret({ ip_secret: 's3cr&t' }, '')).toBe(false);
-		expect(constantTimeEqual('abc', 'abc')).toBe(true);
-		expect(constantTimeEqual('abc', 'abcd')).toBe(false);
-		expect(constantTimeEqual('', '')).toBe(true);
+		expect(verifySecret('ip_secret=s3cr%26', 's3cr&t')).toBe(false);
+		expect(verifySecret('ip_secret=s3cr%26tt', 's3cr&t')).toBe(false);
+		expect(verifySecret('ip_secret=%E2%82%AC', '€')).toBe(true);
+		expect(verifySecret('ip_secret=%ZZ', 's')).toBe(false);
+	});
+
+	it('verifyDelivery fails closed: no stored secret, or no carrier with it, is never verified', () => {
+		expect(verifyDelivery(['ip_secret=abc'], 'abc')).toBe('verified');
+		expect(verifyDelivery([undefined, { ip_secret: 'abc' }], 'abc')).toBe('verified');
+		expect(verifyDelivery(['ip_secret=abc'], undefined)).toBe('no_secret_stored');
+		expect(verifyDelivery(['ip_secret='], '')).toBe('no_secret_stored');
+		expect(verifyDelivery([], 'abc')).toBe('wrong_secret');
+		expect(verifyDelivery(['ip_secret=abd', { ip_secret: 7 }], 'abc')).toBe('wrong_secret');
 	});
 });

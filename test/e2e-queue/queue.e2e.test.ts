@@ -155,9 +155,9 @@ describeQueue(
 				// The secret main stored at activation is what the webhook processor checks: a delivery
 				// without it, or with another one, is refused there and starts nothing (fails closed).
 				const url = new URL(registered);
-				// (ip_hook_secret is the ownership record, not a credential: the secret is ip_secret.)
+				// (ip_owner is the ownership record, not a credential: the secret is ip_secret.)
 				const tampered = [...url.searchParams.keys()]
-					.filter((key) => key !== 'ip_hook_secret')
+					.filter((key) => key !== 'ip_owner')
 					.map((key) => {
 						const wrong = new URL(registered);
 						wrong.searchParams.set(key, 'x'.repeat(url.searchParams.get(key)?.length ?? 8));

@@ -6,10 +6,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IDataObject, INode } from 'n8n-workflow';
+import { HookContext } from 'n8n-core';
 
-import { appendSecret, removeOwnershipMark } from '../../shared';
 import { IntelliPortalTrigger } from '../../nodes/IntelliPortalTrigger/IntelliPortalTrigger.node';
-import { startEnv } from './helpers';
+import { appendSecret, removeOwnershipRecord } from '../../shared/webhookUrl';
+import { startEchoProxy } from '../ownership/echo-proxy';
+import { makeAdditionalData } from './harness';
+import { API_KEY, startEnv } from './helpers';
 import type { TestEnv } from './helpers';
 
 let env: TestEnv;
@@ -33,10 +36,10 @@ function withSecret(url: string, staticData: IDataObject): string {
 	return appendSecret(url, secret);
 }
 
-/** The account's webhook as registered, without the ownership record (`&ip_hook_secret=…`). */
+/** The account's webhook as registered, without the ownership record (`&ip_owner=…`). */
 function registeredConfig(): { url: string | null; events: string[] } {
 	const { url, events } = env.emulator.admin.webhookConfig();
-	return { url: url === null ? null : removeOwnershipMark(url), events };
+	return { url: url === null ? null : removeOwnershipRecord(url), events };
 }
 
 async function setConfig(config: { url: string; events: string[] }) {
@@ -98,10 +101,15 @@ describe('activation (webhookMethods.default)', () => {
 		const node = env.triggerNode({ events: ['message.sent'] });
 		const staticData: IDataObject = {};
 		expect(await env.harness.runWebhookMethod(node, staticData, 'checkExists')).toBe(false);
-		await expect(env.harness.runWebhookMethod(node, staticData, 'create')).rejects.toMatchObject({
+		const error = await env.harness
+			.runWebhookMethod(node, staticData, 'create')
+			.catch((e: unknown) => e);
+		expect(error).toMatchObject({
 			name: 'NodeOperationError',
-			message: expect.stringContaining(FOREIGN.url),
+			message: expect.stringContaining('in use by another receiver at https://crm.example.com '),
 		});
+		// scheme and host only: a receiver's path may be its credential
+		expect(JSON.stringify(error)).not.toContain('/intelliportal');
 		expect(env.emulator.admin.webhookConfig()).toEqual(FOREIGN);
 	});
 
@@ -184,16 +192,196 @@ describe('ownership of the single webhook across workflows', () => {
 		await env.harness.runWebhookMethod(a, {}, 'create');
 		const b = env.triggerNode({ events: ['message.read'] }, B_ID);
 		const error = await env.harness.runWebhookMethod(b, {}, 'create').catch((e: unknown) => e);
+		const origin = new URL(env.harness.webhookUrl(a)).origin;
 		expect(error).toMatchObject({
 			name: 'NodeOperationError',
 			message: expect.stringContaining(
-				`in use by another n8n workflow (an IntelliPortal Trigger) at ${env.harness.webhookUrl(a)}`,
+				`in use by another n8n workflow (an IntelliPortal Trigger) at ${origin} (1 event(s))`,
 			),
 			description: expect.stringMatching(
 				/^Deactivate that workflow first, or turn on "Replace Existing Webhook"/,
 			),
 		});
-		expect(JSON.stringify(error)).not.toMatch(/ip_secret|ip_hook_secret/);
+		expect(JSON.stringify(error)).not.toMatch(/ip_secret|ip_owner|ip_hook_secret|\/webhook\//);
+	});
+});
+
+describe('the ownership record in the registered URL', () => {
+	const A_ID = 'a0000000-0000-4000-8000-00000000000a';
+	const B_ID = 'b0000000-0000-4000-8000-00000000000b';
+	const KEY = 'node:IntelliPortal Trigger';
+	const a = () => env.triggerNode({ events: ['message.sent'], replaceExisting: true }, A_ID);
+	const b = () => env.triggerNode({ events: ['message.read'], replaceExisting: true }, B_ID);
+	const webhookPuts = () =>
+		env.emulator.admin.requests().filter((r) => r.method === 'PUT' && r.path === '/v1/webhooks');
+
+	/** What the trigger logs through n8n's logger (one instance in n8n-core's container). */
+	function captureWarnings(): { lines: string[]; restore(): void } {
+		const node = a();
+		const workflow = env.harness.makeWorkflow(node, {});
+		const { logger } = new HookContext(
+			workflow,
+			node,
+			makeAdditionalData(env.harness.credentialsHelper),
+			'trigger',
+			'activate',
+			env.harness.webhookData(node, workflow),
+		);
+		const lines: string[] = [];
+		const spy = jest.spyOn(logger, 'warn').mockImplementation((m: string) => void lines.push(m));
+		return { lines, restore: () => spy.mockRestore() };
+	}
+
+	/** A's registration over FOREIGN, then the account's record replaced by `alter(url)`. */
+	async function heldByA(alter?: (url: string) => string): Promise<IDataObject> {
+		await setConfig(FOREIGN);
+		const aData: IDataObject = {};
+		await env.harness.runWebhookMethod(a(), aData, 'create');
+		if (alter) {
+			const { url, events } = env.emulator.admin.webhookConfig();
+			await setConfig({ url: alter(String(url)), events });
+		}
+		return aData;
+	}
+
+	it('registrations made before the seal keep working: a chain recorded as ip_hook_secret is given back in order, and sealed at the next write', async () => {
+		await setConfig(FOREIGN);
+		const secretA = 'a'.repeat(48);
+		const secretB = 'b'.repeat(48);
+		const urlA = appendSecret(env.harness.webhookUrl(a()), secretA);
+		const urlB = appendSecret(env.harness.webhookUrl(b()), secretB);
+		const plain = JSON.stringify({
+			v: 1,
+			k: 'n',
+			r: [FOREIGN.url, FOREIGN.events],
+			s: [[urlA, ['message.sent'], 'n']],
+		});
+		await setConfig({
+			url: `${urlB}&ip_hook_secret=${Buffer.from(plain).toString('base64url')}`,
+			events: ['message.read'],
+		});
+		const aData: IDataObject = { [KEY]: { secret: secretA, registeredUrl: urlA } };
+		const bData: IDataObject = { [KEY]: { secret: secretB, registeredUrl: urlB } };
+		expect(await env.harness.runWebhookMethod(a(), aData, 'checkExists', 'init')).toBe(true);
+		await env.harness.runWebhookMethod(b(), bData, 'delete');
+		const given = String(env.emulator.admin.webhookConfig().url);
+		expect(removeOwnershipRecord(given)).toBe(urlA);
+		expect(given).toContain('&ip_owner=');
+		expect(given).not.toContain('ip_hook_secret');
+		expect(env.emulator.admin.webhookConfig().events).toEqual(['message.sent']);
+		await env.harness.runWebhookMethod(a(), aData, 'delete');
+		expect(env.emulator.admin.webhookConfig()).toEqual(FOREIGN);
+	});
+
+	it('an altered record: activation is refused saying so, deactivation leaves the webhook and says so, nothing is written', async () => {
+		const aData = await heldByA((url) => {
+			const sealed = new URL(url).searchParams.get('ip_owner') as string;
+			const bytes = Buffer.from(sealed, 'base64url');
+			bytes[bytes.length - 3] ^= 0x40;
+			return url.replace(sealed, bytes.toString('base64url'));
+		});
+		const altered = env.emulator.admin.webhookConfig();
+		const puts = webhookPuts().length;
+		const error = await env.harness.runWebhookMethod(b(), {}, 'create').catch((e: unknown) => e);
+		expect(error).toMatchObject({
+			name: 'NodeOperationError',
+			message: expect.stringMatching(
+				/fails its integrity check \(it was altered\).*left unchanged/,
+			),
+		});
+		const warnings = captureWarnings();
+		try {
+			await env.harness.runWebhookMethod(a(), aData, 'delete');
+		} finally {
+			warnings.restore();
+		}
+		expect(warnings.lines.join('\n')).toMatch(/fails its integrity check.*left as it is/);
+		expect(env.emulator.admin.webhookConfig()).toEqual(altered);
+		expect(webhookPuts()).toHaveLength(puts);
+	});
+
+	it('after the API key is changed the record cannot be read: the messages say so and the webhook is left as it is', async () => {
+		const aData = await heldByA();
+		const held = env.emulator.admin.webhookConfig();
+		const puts = webhookPuts().length;
+		env.harness.setCredentials({
+			intelliPortalApi: {
+				apiKey: 'ik_test_TheRotatedKey4n8nHarness',
+				environment: 'custom',
+				baseUrl: env.emulator.baseUrl,
+			},
+		});
+		const warnings = captureWarnings();
+		try {
+			// A itself, registered as it is, keeps receiving: n8n restarting finds it in place.
+			expect(await env.harness.runWebhookMethod(a(), aData, 'checkExists', 'init')).toBe(true);
+			const error = await env.harness.runWebhookMethod(b(), {}, 'create').catch((e: unknown) => e);
+			expect(error).toMatchObject({
+				name: 'NodeOperationError',
+				message: expect.stringMatching(
+					/sealed with a different API key .*\(was the key changed\?\)/,
+				),
+				description: expect.stringMatching(/Point the account's webhook elsewhere/),
+			});
+			await env.harness.runWebhookMethod(a(), aData, 'delete');
+		} finally {
+			warnings.restore();
+			env.harness.setCredentials({
+				intelliPortalApi: { apiKey: API_KEY, environment: 'custom', baseUrl: env.emulator.baseUrl },
+			});
+		}
+		expect(warnings.lines.join('\n')).toMatch(/sealed with a different API key.*left as it is/);
+		expect(env.emulator.admin.webhookConfig()).toEqual(held);
+		expect(webhookPuts()).toHaveLength(puts);
+	});
+
+	it('a server error that echoes the PUT URL: the activation error and the NodeApiError JSON carry no ip_secret, record or foreign path', async () => {
+		const foreign = {
+			url: 'https://hooks.slack.example.com/services/T0000/B0000/FOREIGNPATHTOKEN',
+			events: ['message.failed'],
+		};
+		await setConfig(foreign);
+		const aData: IDataObject = {};
+		await env.harness.runWebhookMethod(a(), aData, 'create');
+		const { secret } = aData[KEY] as { secret: string };
+		const proxy = await startEchoProxy(env.emulator.baseUrl);
+		env.harness.setCredentials({
+			intelliPortalApi: { apiKey: API_KEY, environment: 'custom', baseUrl: proxy.baseUrl },
+		});
+		proxy.armed = true;
+		try {
+			const changed = env.triggerNode({ events: ['message.read'], replaceExisting: true }, A_ID);
+			const activation = await env.harness
+				.runWebhookMethod(changed, aData, 'create')
+				.catch((e: unknown) => e);
+			const echoedOnActivation = proxy.echoed.splice(0);
+			const deactivation = await env.harness
+				.runWebhookMethod(changed, aData, 'delete')
+				.catch((e: unknown) => e);
+			// the server did echo them: the secret and record on activation, the foreign path on restore
+			expect(echoedOnActivation[0]).toContain(`ip_secret=${secret}`);
+			expect(echoedOnActivation[0]).toContain('ip_owner=');
+			expect(proxy.echoed[0]).toBe(foreign.url);
+			const record = new URL(echoedOnActivation[0]).searchParams.get('ip_owner') as string;
+			const failures = [activation, deactivation];
+			for (const error of failures) {
+				expect(error).toMatchObject({ name: 'NodeApiError', httpCode: '503' });
+				const text = [
+					(error as Error).message,
+					(error as { description?: string }).description,
+					JSON.stringify(error),
+				].join('\n');
+				expect(text).toContain('Could not save the webhook');
+				for (const leak of [secret, record.slice(0, 24), 'FOREIGNPATHTOKEN', '/services/']) {
+					expect(text).not.toContain(leak);
+				}
+			}
+		} finally {
+			env.harness.setCredentials({
+				intelliPortalApi: { apiKey: API_KEY, environment: 'custom', baseUrl: env.emulator.baseUrl },
+			});
+			await proxy.stop();
+		}
 	});
 });
 

@@ -33,13 +33,11 @@ import { IntelliPortalApi } from '../../credentials/IntelliPortalApi.credentials
 import { startEmulator } from '../../emulator';
 import type { RunningEmulator } from '../../emulator';
 import { IntelliPortalTrigger } from '../../nodes/IntelliPortalTrigger/IntelliPortalTrigger.node';
-import {
-	WEBHOOK_EVENT_TYPES,
-	isSameWebhookTarget,
-	isSameWebhookUrl,
-	readWebhookMark,
-} from '../../shared';
-import type { WebhookConfig } from '../../shared';
+import type { WebhookConfig } from '../../shared/types';
+import { WEBHOOK_EVENT_TYPES } from '../../shared/types';
+import { OwnershipRecordKey, readOwnershipRecord } from '../../shared/webhookRecord';
+import type { OwnershipMark } from '../../shared/webhookRecord';
+import { isSameWebhookTarget, isSameWebhookUrl } from '../../shared/webhookUrl';
 import App from '../../zapier/src';
 import { N8nHarness, makeAdditionalData } from '../n8n/harness';
 import { appTester } from '../zapier/helpers';
@@ -51,6 +49,13 @@ const TRIGGER_TYPE = 'n8n-nodes-intelliportal.intelliPortalTrigger';
 const RUNS = Number(process.env.OWNERSHIP_MODEL_RUNS ?? 300);
 const EVENTS = [...WEBHOOK_EVENT_TYPES];
 const FOREIGN_URLS = ['https://crm.example.com/hooks?token=F1', 'https://erp.example.com/in'];
+const RECORD_KEY = new OwnershipRecordKey(API_KEY);
+
+/** The ownership record the account's URL carries, read with the actors' API key. */
+function readWebhookMark(url: string | null): OwnershipMark | undefined {
+	const reading = readOwnershipRecord(url, RECORD_KEY);
+	return reading.status === 'read' ? reading.mark : undefined;
+}
 
 type Kind = 'n8n' | 'zapier';
 
@@ -83,11 +88,12 @@ interface Ref {
 
 type Outcome = { result: 'registered' } | { result: 'refused'; holder: Kind | 'other' };
 
+/** Each host's words for the holder, by scheme and host only (the " (" right after: no path). */
 const HOLDER_PATTERN: Record<Kind | 'other', RegExp> = {
-	n8n: /in use by another n8n workflow \(an IntelliPortal Trigger\) at http:\/\/127\.0\.0\.1:5678\/webhook\//,
+	n8n: /in use by (another n8n workflow \(an IntelliPortal Trigger\)|an n8n workflow \(IntelliPortal Trigger\)) at http:\/\/127\.0\.0\.1:5678 \(/,
 	zapier:
-		/in use by a Zapier Zap \(IntelliPortal’s New Message Event trigger\) at https:\/\/hooks\.zapier\.com\//,
-	other: /in use by another receiver at https:\/\/(crm|erp)\.example\.com\//,
+		/in use by a Zapier Zap \(IntelliPortal’s New Message Event trigger\) at https:\/\/hooks\.zapier\.com \(/,
+	other: /in use by another receiver at https:\/\/(crm|erp)\.example\.com \(/,
 };
 
 let emulator: RunningEmulator;

@@ -161,6 +161,6 @@ test('the REST hook subscribes, turns a real delivery into an item and unsubscri
 	expect(ok<Item[]>('performList')[0].type).toBe('message.queued');
 	ok('unsubscribe');
 	// the account had no webhook before the Zap: unsubscribing switches deliveries off again
-	expect(String(receiver.received[0].url)).toContain('&ip_hook_secret='); // what it replaced: nothing
+	expect(String(receiver.received[0].url)).toContain('&ip_owner='); // what it replaced: nothing, sealed
 	expect(emu.admin.webhookConfig().events).toEqual([]);
 });

@@ -4,8 +4,9 @@
  * performList samples, unsubscribe restoring the previous configuration only when it is still ours.
  */
 import type { RunningEmulator } from '../../emulator';
-import { removeOwnershipMark } from '../../shared';
+import { removeOwnershipRecord } from '../../shared/webhookUrl';
 import App from '../../zapier/src';
+import { startEchoProxy } from '../ownership/echo-proxy';
 import {
 	appTester,
 	authData,
@@ -43,10 +44,10 @@ afterEach(async () => {
 	await receiver.stop();
 });
 
-/** The account's webhook as registered, without the ownership record (`&ip_hook_secret=…`). */
+/** The account's webhook as registered, without the ownership record (`&ip_owner=…`). */
 function registered(): { url: string | null; events: string[] } {
 	const { url, events } = emu.admin.webhookConfig();
-	return { url: url === null ? null : removeOwnershipMark(url), events };
+	return { url: url === null ? null : removeOwnershipRecord(url), events };
 }
 
 /** The query string of a received request path ('/hooks/…?ip_secret=…' → 'ip_secret=…'). */
@@ -78,7 +79,7 @@ describe('performSubscribe', () => {
 		});
 		expect(data.target_url).toBe(`${receiver.url}?ip_secret=${secret}`);
 		expect(data.id).toBe(receiver.url);
-		expect(emu.admin.webhookConfig().url).toContain('&ip_hook_secret=');
+		expect(emu.admin.webhookConfig().url).toContain('&ip_owner=');
 	});
 
 	it('subscribes to every event when none is selected', async () => {
@@ -111,6 +112,11 @@ describe('performSubscribe', () => {
 		const payload = zapierPayload(error);
 		expect(payload.code).toBe('webhook_in_use');
 		expect(String(payload.message)).toContain('Replace Existing Webhook');
+		// scheme and host only: a receiver's path may be its credential
+		expect(String(payload.message)).toContain(
+			'in use by another receiver at https://crm.example.com ',
+		);
+		expect(everythingAbout(error)).not.toContain('/intelliportal/webhook');
 		expect(emu.admin.webhookConfig()).toEqual(FOREIGN);
 		expect(
 			emu.admin.requests().filter((r) => r.method === 'PUT' && r.path === '/v1/webhooks'),
@@ -295,7 +301,7 @@ describe('shared secret in the registered URL', () => {
 
 	it('IntelliPortal delivers to the URL with the secret, and that delivery triggers the Zap', async () => {
 		const { subscription, secret, delivery } = await subscribeAndDeliver();
-		expect(removeOwnershipMark(delivery.url)).toBe(
+		expect(removeOwnershipRecord(delivery.url)).toBe(
 			`/hooks/standard/123456/abcdef?ip_secret=${secret}`,
 		);
 		const items = await deliver(subscription, {
@@ -436,5 +442,138 @@ describe('shared secret in the registered URL', () => {
 			subscribeData: subscription as never,
 		});
 		expect(emu.admin.webhookConfig()).toEqual(FOREIGN);
+	});
+});
+
+describe('the ownership record in the registered URL', () => {
+	const N8N_URL = `http://127.0.0.1:5678/webhook/abc/webhook?ip_secret=${'a'.repeat(48)}`;
+	const puts = () => emu.admin.requests().filter((r) => r.method === 'PUT').length;
+
+	async function subscribe(apiKey = API_KEY, targetUrl = receiver.url) {
+		return (await tester(hook.performSubscribe, {
+			authData: authData(emu, apiKey),
+			targetUrl,
+			inputData: { events: ['message.sent'], replace_existing: 'true' },
+		})) as unknown as Record<string, unknown>;
+	}
+
+	async function unsubscribe(subscribeData: Record<string, unknown>, apiKey = API_KEY) {
+		return (await tester(hook.performUnsubscribe, {
+			authData: authData(emu, apiKey),
+			targetUrl: receiver.url,
+			subscribeData: subscribeData as never,
+		})) as unknown as Record<string, unknown>;
+	}
+
+	it('a subscription made before the seal (ip_hook_secret) is still read: unsubscribing gives the webhook back to the n8n trigger it recorded, sealed', async () => {
+		const subscription = await subscribe();
+		const plain = JSON.stringify({
+			v: 1,
+			k: 'z',
+			r: [FOREIGN.url, FOREIGN.events],
+			s: [[N8N_URL, ['message.read'], 'n']],
+		});
+		await putWebhook({
+			url: `${subscription.target_url}&ip_hook_secret=${Buffer.from(plain).toString('base64url')}`,
+			events: ['message.sent'],
+		});
+		expect(await unsubscribe(subscription)).toEqual({ restored: true, restores: 'suspended' });
+		const given = String(emu.admin.webhookConfig().url);
+		expect(removeOwnershipRecord(given)).toBe(N8N_URL);
+		expect(given).toContain('&ip_owner=');
+		expect(given).not.toContain('ip_hook_secret');
+	});
+
+	it('an altered record: subscribing is refused and unsubscribing leaves it, both saying so; nothing is written', async () => {
+		const subscription = await subscribe();
+		const url = String(emu.admin.webhookConfig().url);
+		const sealed = new URL(url).searchParams.get('ip_owner') as string;
+		const bytes = Buffer.from(sealed, 'base64url');
+		bytes[bytes.length - 1] ^= 0x01;
+		await putWebhook({
+			url: url.replace(sealed, bytes.toString('base64url')),
+			events: ['message.sent'],
+		});
+		const altered = emu.admin.webhookConfig();
+		const before = puts();
+		const error = await rejection(
+			subscribe(API_KEY, 'https://hooks.zapier.com/hooks/standard/9/9/'),
+		);
+		expect(zapierPayload(error)).toMatchObject({
+			code: 'webhook_record_tampered',
+			message: expect.stringMatching(/fails its integrity check \(it was altered\)/),
+		});
+		expect(await unsubscribe(subscription)).toMatchObject({
+			restored: false,
+			reason: 'record_tampered',
+			message: expect.stringMatching(
+				/left as it is: its ownership record fails its integrity check/,
+			),
+		});
+		expect(emu.admin.webhookConfig()).toEqual(altered);
+		expect(puts()).toBe(before);
+	});
+
+	it('after the API key is changed the record cannot be read: subscribe and unsubscribe say so and leave the webhook as it is', async () => {
+		const subscription = await subscribe();
+		const held = emu.admin.webhookConfig();
+		const before = puts();
+		const rotated = 'ik_test_rotated_0123456789abcdef';
+		const error = await rejection(
+			subscribe(rotated, 'https://hooks.zapier.com/hooks/standard/9/9/'),
+		);
+		expect(zapierPayload(error)).toMatchObject({
+			code: 'webhook_record_other_key',
+			message: expect.stringMatching(/sealed with another API key .*\(was the key changed\?\)/),
+		});
+		expect(await unsubscribe(subscription, rotated)).toMatchObject({
+			restored: false,
+			reason: 'record_other_key',
+		});
+		expect(emu.admin.webhookConfig()).toEqual(held);
+		expect(puts()).toBe(before);
+	});
+
+	it('a server error that echoes the PUT URL: the Zapier errors carry no ip_secret, record or foreign path', async () => {
+		const foreign = {
+			url: 'https://hooks.slack.example.com/services/T0000/B0000/FOREIGNPATHTOKEN',
+			events: ['message.failed'],
+		};
+		await putWebhook(foreign);
+		const subscription = await subscribe();
+		const proxy = await startEchoProxy(emu.baseUrl);
+		proxy.armed = true;
+		const viaProxy = { ...authData(emu), baseUrl: proxy.baseUrl };
+		try {
+			const activation = await rejection(
+				tester(hook.performSubscribe, {
+					authData: viaProxy,
+					targetUrl: receiver.url,
+					inputData: { events: ['message.sent'], replace_existing: 'true' },
+				}),
+			);
+			const echoedOnSubscribe = proxy.echoed.splice(0);
+			const deactivation = await rejection(
+				tester(hook.performUnsubscribe, {
+					authData: viaProxy,
+					targetUrl: receiver.url,
+					subscribeData: subscription as never,
+				}),
+			);
+			// the server did echo them: secret and record on subscribe, the foreign path on restore
+			expect(echoedOnSubscribe[0]).toMatch(/\?ip_secret=[0-9a-f]{48}&ip_owner=/);
+			expect(proxy.echoed[0]).toBe(foreign.url);
+			const secret = new URL(echoedOnSubscribe[0]).searchParams.get('ip_secret') as string;
+			const record = new URL(echoedOnSubscribe[0]).searchParams.get('ip_owner') as string;
+			for (const error of [activation, deactivation]) {
+				const text = everythingAbout(error);
+				expect(text).toContain('Could not save the webhook');
+				for (const leak of [secret, record.slice(0, 24), 'FOREIGNPATHTOKEN', '/services/']) {
+					expect(text).not.toContain(leak);
+				}
+			}
+		} finally {
+			await proxy.stop();
+		}
 	});
 });

@@ -4,9 +4,8 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import {
 	ALL_EVENTS,
-	WEBHOOK_EVENTS,
-	WEBHOOK_OWNER_PARAM,
-	WEBHOOK_SECRET_PARAM,
+	REGISTRATION_PARAMS,
+	WEBHOOK_EVENT_TYPES,
 	activateWebhook,
 	appendSecret,
 	deactivateWebhook,
@@ -15,11 +14,12 @@ import {
 	receivedEventTypes,
 	validateWebhookUpdate,
 	verifyDelivery,
-	webhookRefusalAdvice,
 } from '../../../shared';
 import type { WebhookConfig } from '../../../shared';
+import { isRecord } from '../../../shared/guards';
 import { createClient } from '../client';
 import { handled } from '../errors';
+import { subscribeRefusal, unsubscribeLeft } from '../ownershipMessages';
 import { eventOutputFields, sampleEvent } from '../samples';
 import { booleanInput, listInput } from '../util';
 
@@ -41,7 +41,7 @@ export interface SubscribeData {
 	id: string;
 	/**
 	 * The receiver URL: Zapier's targetUrl + `?ip_secret=<secret>`. IntelliPortal holds it with
-	 * the ownership record appended (`&ip_hook_secret=…`, shared/webhookOwnership.ts).
+	 * the sealed ownership record appended (`&ip_owner=…`, shared/webhookRecord.ts).
 	 */
 	target_url: string;
 	events: string[];
@@ -62,8 +62,10 @@ export function newWebhookSecret(): string {
 	return randomBytes(24).toString('hex');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
+/** The connection's API key: the ownership record is sealed with a key derived from it. */
+function apiKeyOf(bundle: Bundle): string {
+	const apiKey = (bundle.authData as Record<string, unknown> | undefined)?.apiKey;
+	return typeof apiKey === 'string' ? apiKey : '';
 }
 
 /**
@@ -101,10 +103,9 @@ function deliveredBody(bundle: Bundle): unknown {
 	) {
 		body = cleaned.content;
 	}
-	if (isRecord(body) && (WEBHOOK_SECRET_PARAM in body || WEBHOOK_OWNER_PARAM in body)) {
+	if (isRecord(body)) {
 		const rest: Record<string, unknown> = { ...body };
-		delete rest[WEBHOOK_SECRET_PARAM];
-		delete rest[WEBHOOK_OWNER_PARAM];
+		for (const name of REGISTRATION_PARAMS) delete rest[name];
 		body = rest;
 	}
 	return body;
@@ -141,28 +142,21 @@ const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<Sub
 	const events = selectedEvents(bundle);
 	// Bad input (an unknown event, an unusable hook URL) fails here, before any request.
 	const valid = validateWebhookUpdate({ url: registeredUrl, events });
-	// One ownership rule for n8n and Zapier (shared/webhookOwnership.ts): this Zap's own earlier
-	// registration is ours; a foreign or other Zap's registration is taken over only with
+	// One ownership rule for n8n and Zapier: another registration is taken over only with
 	// Replace Existing, recorded so that it is given back when this Zap is turned off.
 	const result = await activateWebhook(
 		client,
-		{ url: registeredUrl, events: valid.events ?? [...WEBHOOK_EVENTS], kind: 'zapier' },
-		{ replaceExisting: booleanInput(bundle.inputData.replace_existing) },
+		{ url: registeredUrl, events: valid.events ?? [...WEBHOOK_EVENT_TYPES], kind: 'zapier' },
+		{ apiKey: apiKeyOf(bundle), replaceExisting: booleanInput(bundle.inputData.replace_existing) },
 	);
 	if (result.outcome === 'refused') {
-		throw new z.errors.Error(
-			`${result.message} ${webhookRefusalAdvice(result.holder, {
-				replaceSwitch: '"Replace Existing Webhook" in this trigger',
-				thisThing: 'this Zap',
-			})}`,
-			'webhook_in_use',
-			409,
-		);
+		const { code, message } = subscribeRefusal(result.reason, result.holder, result.events);
+		throw new z.errors.Error(message, code, 409);
 	}
 	return {
 		id: targetUrl,
 		target_url: registeredUrl,
-		events: valid.events ?? [...WEBHOOK_EVENTS],
+		events: valid.events ?? [...WEBHOOK_EVENT_TYPES],
 		secret,
 	};
 }, SUBSCRIBE_LABELS);
@@ -173,12 +167,14 @@ const performUnsubscribe = handled(async (z: ZObject, bundle: Bundle) => {
 	const result = await deactivateWebhook(
 		client,
 		{ url: String(data.target_url ?? bundle.targetUrl ?? '') },
-		{ legacyPrevious: data.previous ?? null },
+		{ apiKey: apiKeyOf(bundle), legacyPrevious: data.previous ?? null },
 	);
 	if (result.outcome === 'restored') {
 		return { restored: true, restores: result.restores };
 	}
-	return { restored: false, reason: result.reason };
+	const message = unsubscribeLeft(result.reason, result.holder);
+	z.console.log(`IntelliPortal webhook: ${message}`);
+	return { restored: false, reason: result.reason, message };
 });
 
 /**
@@ -244,7 +240,7 @@ export default {
 				label: 'Events',
 				required: false,
 				list: true,
-				choices: WEBHOOK_EVENTS.map((value) => ({
+				choices: WEBHOOK_EVENT_TYPES.map((value) => ({
 					value,
 					label: EVENT_LABELS[value] ?? value,
 					sample: value,
