@@ -1,8 +1,10 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
 import { WEBHOOK_EVENT_TYPES } from '../../shared';
+import type { WebhookEventType } from '../../shared';
 
-const EVENT_DESCRIPTIONS: Record<string, string> = {
+/** Typed by the core's list, so a new event type cannot ship without its description. */
+const EVENT_DESCRIPTIONS: Record<WebhookEventType, string> = {
 	'message.queued': 'A message was accepted and queued for sending',
 	'message.sent': 'A message left IntelliPortal for the channel',
 	'message.delivered': 'A message reached the recipient',
@@ -20,10 +22,8 @@ function displayNameOf(eventType: string): string {
 }
 
 /** The API's webhook event types as n8n options, from the core's list (one source of truth). */
-export const webhookEventOptions: INodePropertyOptions[] = WEBHOOK_EVENT_TYPES.map(
-	(eventType: string) => ({
-		name: displayNameOf(eventType),
-		value: eventType,
-		description: EVENT_DESCRIPTIONS[eventType] ?? `The ${eventType} event`,
-	}),
-);
+export const webhookEventOptions: INodePropertyOptions[] = WEBHOOK_EVENT_TYPES.map((eventType) => ({
+	name: displayNameOf(eventType),
+	value: eventType,
+	description: EVENT_DESCRIPTIONS[eventType],
+}));

@@ -15,7 +15,7 @@ import {
 	validateWebhookUpdate,
 	verifyDelivery,
 } from '../../../shared';
-import type { WebhookConfig } from '../../../shared';
+import type { WebhookConfig, WebhookEventType } from '../../../shared';
 import { isRecord } from '../../../shared/guards';
 import { createClient } from '../client';
 import { handled } from '../errors';
@@ -23,7 +23,7 @@ import { subscribeRefusal, unsubscribeLeft } from '../ownershipMessages';
 import { eventOutputFields, sampleEvent } from '../samples';
 import { booleanInput, listInput } from '../util';
 
-const EVENT_LABELS: Record<string, string> = {
+const EVENT_LABELS: Record<WebhookEventType, string> = {
 	'message.queued': 'Message queued',
 	'message.sent': 'Message sent',
 	'message.delivered': 'Message delivered',
@@ -242,7 +242,7 @@ export default {
 				list: true,
 				choices: WEBHOOK_EVENT_TYPES.map((value) => ({
 					value,
-					label: EVENT_LABELS[value] ?? value,
+					label: EVENT_LABELS[value],
 					sample: value,
 				})),
 				helpText: 'Which events start the Zap. Leave empty for all events.',
