@@ -561,10 +561,11 @@ describe('the ownership record in the registered URL', () => {
 				}),
 			);
 			// the server did echo them: secret and record on subscribe, the foreign path on restore
-			expect(echoedOnSubscribe[0]).toMatch(/\?ip_secret=[0-9a-f]{48}&ip_owner=/);
+			expect(echoedOnSubscribe[0]).toMatch(/\?ip_secret=[0-9a-f]{48}&ip_(owner|hook_secret)=/);
 			expect(proxy.echoed[0]).toBe(foreign.url);
-			const secret = new URL(echoedOnSubscribe[0]).searchParams.get('ip_secret') as string;
-			const record = new URL(echoedOnSubscribe[0]).searchParams.get('ip_owner') as string;
+			const params = new URL(echoedOnSubscribe[0]).searchParams;
+			const secret = params.get('ip_secret') as string;
+			const record = (params.get('ip_owner') ?? params.get('ip_hook_secret')) as string;
 			for (const error of [activation, deactivation]) {
 				const text = everythingAbout(error);
 				expect(text).toContain('Could not save the webhook');
