@@ -225,7 +225,7 @@ export class IntelliPortalTrigger implements INodeType {
 					throw toNodeError(this.getNode(), error, 0, apiKey);
 				}
 				if (result.outcome === 'refused') {
-					const { message, advice } = refusalText(result.reason, result.holder, result.events);
+					const { message, advice } = refusalText(result);
 					// The editor's "could not be published" toast shows only the message: advice too.
 					throw new NodeOperationError(this.getNode(), `${message} ${advice}`, {
 						description: advice,

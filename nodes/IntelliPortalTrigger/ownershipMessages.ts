@@ -24,11 +24,12 @@ const RECORD_WORDS: Record<RecordProblem, string> = {
 };
 
 /** The activation error for a refusal: what happened, and what to do about it. */
-export function refusalText(
-	reason: RefusalReason,
-	holder: WebhookHolder,
-	events: number,
-): { message: string; advice: string } {
+export function refusalText(refusal: {
+	reason: RefusalReason;
+	holder: WebhookHolder;
+	events: number;
+}): { message: string; advice: string } {
+	const { reason, holder, events } = refusal;
 	if (reason === 'in_use') {
 		const first =
 			holder.kind === 'n8n'

@@ -19,6 +19,15 @@ const UNREADABLE: Record<RecordProblem, string> = {
 	record_tampered: 'its ownership record fails its integrity check (it was altered)',
 };
 
+/** What to do before turning this Zap on, by who holds the webhook. */
+const FIRST_STEP: Record<WebhookHolder['kind'], string> = {
+	n8n: 'Deactivate that n8n workflow first',
+	zapier: 'Turn that Zap off first',
+	'zapier-other': 'Turn that Zap off first',
+	other: 'Remove that webhook in IntelliPortal (or point it elsewhere) first',
+	none: 'Try again',
+};
+
 /** performSubscribe's error for a refusal: code and text, the host's words for the core's reason. */
 export function subscribeRefusal(
 	reason: RefusalReason,
@@ -26,15 +35,9 @@ export function subscribeRefusal(
 	events: number,
 ): { code: string; message: string } {
 	if (reason === 'in_use') {
-		const first =
-			holder.kind === 'n8n'
-				? 'Deactivate that n8n workflow first'
-				: holder.kind === 'other'
-					? 'Remove that webhook in IntelliPortal (or point it elsewhere) first'
-					: 'Turn that Zap off first';
 		return {
 			code: 'webhook_in_use',
-			message: `IntelliPortal allows one webhook URL per account, and it is in use by ${holderWords(holder)} (${events} event(s)). ${first}, or turn on "Replace Existing Webhook" in this trigger to let this Zap take it over; it is given back when this Zap is turned off.`,
+			message: `IntelliPortal allows one webhook URL per account, and it is in use by ${holderWords(holder)} (${events} event(s)). ${FIRST_STEP[holder.kind]}, or turn on "Replace Existing Webhook" in this trigger to let this Zap take it over; it is given back when this Zap is turned off.`,
 		};
 	}
 	if (reason === 'record_too_long') {
