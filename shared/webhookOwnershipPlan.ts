@@ -4,6 +4,7 @@
  * make. docs/ARCHITECTURE.md states the rule; the record it keeps is shared/webhookRecord.ts.
  */
 import type { WebhookConfig, WebhookConfigUpdate } from './types';
+import { LIMITS } from './validation';
 import { readOwnershipRecord, writeOwnershipRecord } from './webhookRecord';
 import type {
 	OwnershipRecordKey,
@@ -19,9 +20,6 @@ import {
 	receiverOrigin,
 	removeOwnershipRecord,
 } from './webhookUrl';
-
-/** Longest URL the API takes (shared/validation.ts LIMITS.url). */
-const MAX_URL_LENGTH = 2048;
 
 /** Who holds the webhook, as far as it can be recognised. */
 export interface WebhookHolder {
@@ -75,7 +73,7 @@ function holderOf(url: string | null | undefined, reading: RecordReading): Webho
 }
 
 /** Who a configuration belongs to, as far as it can be recognised. */
-export function webhookHolder(config: WebhookConfig, key: OwnershipRecordKey): WebhookHolder {
+function webhookHolder(config: WebhookConfig, key: OwnershipRecordKey): WebhookHolder {
 	return holderOf(config.url, readOwnershipRecord(config.url, key));
 }
 
@@ -105,7 +103,7 @@ export function planWebhookActivation(
 	input: PlanInput & { me: WebhookRegistration; replaceExisting?: boolean },
 ): WebhookActivationPlan {
 	const plan = planActivation(input);
-	if (plan.action !== 'update' || plan.update.url.length <= MAX_URL_LENGTH) return plan;
+	if (plan.action !== 'update' || plan.update.url.length <= LIMITS.url) return plan;
 	const holder = webhookHolder(input.current, input.key);
 	return {
 		action: 'refuse',
