@@ -13,6 +13,12 @@ export function holderText(holder: WebhookHolder): string {
 	return `${HOLDERS[holder.kind]}${holder.origin ? ` at ${holder.origin}` : ''}`;
 }
 
+/** Only our registrations carry a record, but an unreadable one does not say which. */
+function recordHolder(holder: WebhookHolder): string {
+	const at = holder.origin ? ` at ${holder.origin}` : '';
+	return `The account's webhook, registered by an IntelliPortal Trigger or Zap${at},`;
+}
+
 const UNREADABLE_FIX =
 	"Point the account's webhook elsewhere or switch its events off (in IntelliPortal, or with the IntelliPortal node's Webhook → Update Configuration)";
 
@@ -51,7 +57,7 @@ export function refusalText(refusal: {
 		};
 	}
 	return {
-		message: `The account's webhook (${holderText(holder)}) ${RECORD_WORDS[reason]}; it was left unchanged.`,
+		message: `${recordHolder(holder)} ${RECORD_WORDS[reason]}; it was left unchanged.`,
 		advice: `${UNREADABLE_FIX}, then activate this workflow again.`,
 	};
 }
@@ -61,5 +67,5 @@ export function leftText(reason: 'not_ours' | RecordProblem, holder: WebhookHold
 	if (reason === 'not_ours') {
 		return `IntelliPortal Trigger: the account's webhook no longer points to this workflow (it is used by ${holderText(holder)}); it was left unchanged.`;
 	}
-	return `IntelliPortal Trigger: the account's webhook (${holderText(holder)}) ${RECORD_WORDS[reason]}; it was left as it is, and what it records cannot be given back. ${UNREADABLE_FIX} if it should no longer deliver there.`;
+	return `IntelliPortal Trigger: ${recordHolder(holder)} ${RECORD_WORDS[reason]}; it was left as it is, and what it records cannot be given back. ${UNREADABLE_FIX} if it should no longer deliver there.`;
 }

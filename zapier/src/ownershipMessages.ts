@@ -13,6 +13,11 @@ function holderWords(holder: WebhookHolder): string {
 	return holder.origin ? `${HOLDERS[holder.kind]} at ${holder.origin}` : HOLDERS[holder.kind];
 }
 
+/** A record is only written by a Zap or n8n trigger of ours; an unreadable one does not say which. */
+function byOneOfOurs(holder: WebhookHolder): string {
+	return `The account's webhook (registered by an IntelliPortal Zap or n8n trigger${holder.origin ? `, ${holder.origin}` : ''})`;
+}
+
 const UNREADABLE: Record<RecordProblem, string> = {
 	record_other_key:
 		'its ownership record was sealed with another API key than this connection’s (was the key changed?), so this Zap cannot tell what it would have to give back',
@@ -49,7 +54,7 @@ export function subscribeRefusal(
 	}
 	return {
 		code: `webhook_${reason}`,
-		message: `The account's webhook (${holderWords(holder)}) was left unchanged: ${UNREADABLE[reason]}. Point it elsewhere or switch its events off in IntelliPortal, then turn this Zap on again.`,
+		message: `${byOneOfOurs(holder)} was left unchanged: ${UNREADABLE[reason]}. Point it elsewhere or switch its events off in IntelliPortal, then turn this Zap on again.`,
 	};
 }
 
@@ -58,5 +63,5 @@ export function unsubscribeLeft(reason: 'not_ours' | RecordProblem, holder: Webh
 	if (reason === 'not_ours') {
 		return `The webhook no longer points to this Zap (it is used by ${holderWords(holder)}); it was left unchanged.`;
 	}
-	return `The account's webhook (${holderWords(holder)}) was left as it is: ${UNREADABLE[reason]}. Point it elsewhere or switch its events off in IntelliPortal if it should no longer deliver there.`;
+	return `${byOneOfOurs(holder)} was left as it is: ${UNREADABLE[reason]}. Point it elsewhere or switch its events off in IntelliPortal if it should no longer deliver there.`;
 }
