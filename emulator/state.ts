@@ -53,6 +53,7 @@ export class AccountState {
 	events: WebhookEvent[] = [];
 	private idRng!: Rng;
 	private seededCount = 0;
+	private lastCreatedMs = Number.NEGATIVE_INFINITY;
 	private readonly statusTimers = new Map<string, NodeJS.Timeout>();
 	private stopped = false;
 
@@ -79,6 +80,7 @@ export class AccountState {
 		this.webhook = { url: null, events: [] };
 		this.events = [];
 		this.seededCount = 0;
+		this.lastCreatedMs = Number.NEGATIVE_INFINITY;
 		if (seedClients) this.seedClients(seedClients);
 	}
 
@@ -101,21 +103,29 @@ export class AccountState {
 			);
 		}
 		const created: ClientRecord[] = [];
+		// One millisecond apart, the last one now: the list's order shows in its dates however
+		// fast the machine seeds (New Client reads more pages when a page's dates are all equal).
+		const firstMs = Date.now() - count;
 		for (let i = 0; i < count; i++) {
 			const n = ++this.seededCount;
 			const suffix = String(n).padStart(4, '0');
 			created.push(
-				this.addClient({
-					business_name: `Seed Business ${suffix}`,
-					phone_number_id: `seed_pn_${suffix}_${randomHex(this.idRng, 4)}`,
-					waba_id: `seed_waba_${suffix}`,
-				}),
+				this.addClient(
+					{
+						business_name: `Seed Business ${suffix}`,
+						phone_number_id: `seed_pn_${suffix}_${randomHex(this.idRng, 4)}`,
+						waba_id: `seed_waba_${suffix}`,
+					},
+					firstMs + i,
+				),
 			);
 		}
 		return created;
 	}
 
-	addClient(input: NewClient): ClientRecord {
+	/** Each client is created strictly after the previous one (at `atMs` or later). */
+	addClient(input: NewClient, atMs = Date.now()): ClientRecord {
+		this.lastCreatedMs = Math.max(atMs, this.lastCreatedMs + 1);
 		const client: ClientRecord = {
 			id: this.newId('cl', 20),
 			business_name: input.business_name,
@@ -123,7 +133,7 @@ export class AccountState {
 			...(input.waba_id !== undefined ? { waba_id: input.waba_id } : {}),
 			...(input.callback_url !== undefined ? { callback_url: input.callback_url } : {}),
 			status: 'active',
-			created_at: new Date().toISOString(),
+			created_at: new Date(this.lastCreatedMs).toISOString(),
 		};
 		this.clients.push(client);
 		this.clientsByPhone.set(client.phone_number_id, client);

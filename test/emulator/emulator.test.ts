@@ -107,6 +107,19 @@ describe('routes: happy paths', () => {
 		expect(tooBig.body.error.details.errors[0].field).toBe('limit');
 	});
 
+	test('clients are listed oldest first, each created strictly after the one before', async () => {
+		// Seeding thousands takes less than a millisecond each: equal dates would hide the order.
+		emu.admin.seedClients(5_000);
+		await call(emu.baseUrl, 'POST', '/clients/signup', {
+			business_name: 'Newcomer',
+			phone_number_id: '15550001111',
+		});
+		const dates = emu.admin.clients().map((c) => Date.parse(c.created_at));
+		expect(dates).toHaveLength(5_001);
+		const notIncreasing = dates.filter((t, i) => i > 0 && t <= dates[i - 1]);
+		expect(notIncreasing).toEqual([]);
+	});
+
 	test('GET/PUT /webhooks', async () => {
 		expect((await call(emu.baseUrl, 'GET', '/webhooks')).body).toEqual({ url: null, events: [] });
 		const put = await call(emu.baseUrl, 'PUT', '/webhooks', {
