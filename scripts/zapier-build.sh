@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Zapier upload exactly as `zapier push` does, offline and without a login:
-#   npm run zapier:build   ->  zapier/build/build.zip (what Zapier runs) and zapier/build/source.zip
+#   npm run build:zapier   ->  zapier/build/build.zip (what Zapier runs) and zapier/build/source.zip
 #
 # 1. zapier/ dependencies from its lockfile (npm ci), only zapier-platform-core: the CLI and
 #    TypeScript come from the repository root, so the CLI is not copied into the build.

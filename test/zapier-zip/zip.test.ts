@@ -1,5 +1,5 @@
 /**
- * The Zapier upload tested the way Zapier runs it: `npm run zapier:build` (the CLI's own build,
+ * The Zapier upload tested the way Zapier runs it: `npm run build:zapier` (the CLI's own build,
  * as `zapier push` does it), unzipped into an empty folder with no node_modules above it, loaded
  * under Node 22 (Zapier platform 19's runtime) and driven with zapier-platform-core's app tester
  * FROM INSIDE THE ZIP against the emulator. What the emulator received is checked here.

@@ -2,7 +2,7 @@
  * Zapier's structural validation, offline:
  *  1. in-process, the same routine `zapier-platform validate` runs (the app handler's `validate`
  *     command → zapier-platform-schema), on the TypeScript app; it must also catch a broken copy;
- *  2. the real CLI on the built app: `npm run build:zapier`, then
+ *  2. the real CLI on the built app: TypeScript to zapier/lib, then
  *     `zapier-platform validate --without-style --skip-build` from zapier/ (no Zapier server:
  *     --without-style skips the online style checks; analytics and the update check are disabled).
  */
@@ -104,7 +104,7 @@ describe('zapier validate (offline)', () => {
 	});
 
 	it('the built app passes `zapier-platform validate --without-style` run from zapier/', () => {
-		// zapier/lib is shared with npm run zapier:build (test/zapier-zip): one writer at a time
+		// zapier/lib is shared with npm run build:zapier (test/zapier-zip): one writer at a time
 		execFileSync(
 			'flock',
 			[
