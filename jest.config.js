@@ -2,6 +2,8 @@
 module.exports = {
 	// Node's environment, and a file fails if it leaves timers, servers or children running.
 	testEnvironment: '<rootDir>/test/support/no-leaks-environment.ts',
+	// dist/ and the Zapier upload, built once before any file runs (only those the run reads).
+	globalSetup: '<rootDir>/test/support/global-setup.ts',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: {

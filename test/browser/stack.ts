@@ -11,6 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { installN8n, REPO_ROOT, startN8n, type N8nInstance } from '../../scripts/n8n/start';
+import { builtPackageDir } from '../support/builtTrees';
 
 /** Clients the picker lists (onboarded through the API, as a partner would). */
 export const CLIENTS = ['Acme Bakery', 'Blue Harbor Dental', 'Northwind Florists'] as const;
@@ -63,7 +64,7 @@ export async function startStack(): Promise<Stack> {
 		installN8n();
 		started.emulator = await startEmulator({ statusStepMs: 0, seedClients: 0 });
 		for (const [i, name] of CLIENTS.entries()) await onboard(started.emulator.url, name, i);
-		started.n8n = await startN8n({ packageDir: REPO_ROOT });
+		started.n8n = await startN8n({ packageDir: builtPackageDir() });
 		await started.n8n.setupOwner();
 		// Playwright gives the browser a fresh user-data-dir and turns off background networking,
 		// component updates, sync and first-run screens itself.

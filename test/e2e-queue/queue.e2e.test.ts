@@ -15,6 +15,7 @@ import { join } from 'node:path';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { startQueue, type QueueSetup } from '../../scripts/n8n/queue/start-queue';
+import { builtPackageDir } from '../support/builtTrees';
 import {
 	installN8n,
 	isN8nInstalled,
@@ -60,7 +61,7 @@ describeQueue(
 		beforeAll(async () => {
 			installN8n();
 			emulator = await startEmulator({ statusStepMs: 0, seedClients: 0 });
-			queue = await startQueue({ workers: 2 });
+			queue = await startQueue({ workers: 2, packageDir: builtPackageDir() });
 			console.log(`queue mode ready in ${queue.startSeconds.toFixed(1)} s`);
 			const created = await queue.main.createCredential({
 				name: 'IntelliPortal sandbox (emulator)',

@@ -9,18 +9,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-const ROOT = resolve(__dirname, '../..');
+import { builtPackageDir } from '../support/builtTrees';
+
+const ROOT = builtPackageDir();
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
 jest.setTimeout(120_000);
 
 let work: string;
 beforeAll(() => {
-	if (!existsSync(join(ROOT, 'dist/nodes/IntelliPortal/IntelliPortal.node.js'))) {
-		throw new Error('dist/ is not built: run `npm run build` first (./dev test does)');
-	}
 	work = mkdtempSync(join(tmpdir(), 'ip-manual-install-'));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 /**
  * The Zapier upload tested the way Zapier runs it: `npm run build:zapier` (the CLI's own build,
- * as `zapier push` does it), unzipped into an empty folder with no node_modules above it, loaded
+ * as `zapier push` does it; jest's global set-up runs it once per run), unzipped into an empty folder with no node_modules above it, loaded
  * under Node 22 (Zapier platform 19's runtime) and driven with zapier-platform-core's app tester
  * FROM INSIDE THE ZIP against the emulator. What the emulator received is checked here.
  */
@@ -13,9 +13,10 @@ import { createInterface } from 'node:readline';
 import { hookReceiver, emulator, API_KEY } from '../zapier/helpers';
 import type { HookReceiver } from '../zapier/helpers';
 import type { RunningEmulator } from '../../emulator';
+import { builtZapier } from '../support/builtTrees';
 
 const repo = resolve(__dirname, '../..');
-const zipPath = join(repo, 'zapier/build/build.zip');
+const zipPath = builtZapier().zip;
 const MARKER = '@@ip-zip-driver ';
 
 type Step = { ok: boolean; result?: unknown; error?: string };
@@ -36,10 +37,6 @@ function hasNodeModulesAbove(dir: string): boolean {
 }
 
 beforeAll(async () => {
-	execFileSync('bash', [join(repo, 'scripts/zapier-build.sh')], {
-		stdio: 'pipe',
-		timeout: 280_000,
-	});
 	node22 = execFileSync('bash', [join(repo, 'scripts/node22.sh')], { encoding: 'utf8' }).trim();
 	unzipped = mkdtempSync(join(tmpdir(), 'ip-zapier-zip-'));
 	execFileSync('unzip', ['-q', zipPath, '-d', unzipped]);

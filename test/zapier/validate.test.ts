@@ -2,11 +2,11 @@
  * Zapier's structural validation, offline:
  *  1. in-process, the same routine `zapier-platform validate` runs (the app handler's `validate`
  *     command → zapier-platform-schema), on the TypeScript app; it must also catch a broken copy;
- *  2. the real CLI on the built app: TypeScript to zapier/lib, then
+ *  2. the real CLI on the app jest's global set-up built (`npm run build:zapier`):
  *     `zapier-platform validate --without-style --skip-build` from zapier/ (no Zapier server:
  *     --without-style skips the online style checks; analytics and the update check are disabled).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,6 +14,7 @@ import zapier from 'zapier-platform-core';
 
 import { startEmulator } from '../../emulator';
 import App from '../../zapier/src';
+import { builtZapier } from '../support/builtTrees';
 import { API_KEY, createAppHandler } from './helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -104,34 +105,18 @@ describe('zapier validate (offline)', () => {
 	});
 
 	it('the built app passes `zapier-platform validate --without-style` run from zapier/', () => {
-		// zapier/lib is shared with npm run build:zapier (test/zapier-zip): one writer at a time
-		execFileSync(
-			'flock',
-			[
-				join(ZAPIER_DIR, '.build.lock'),
-				process.execPath,
-				join(ROOT, 'node_modules/typescript/bin/tsc'),
-				'-p',
-				join(ZAPIER_DIR, 'tsconfig.json'),
-			],
-			{
-				cwd: ROOT,
-				stdio: 'pipe',
-			},
-		);
-		expect(existsSync(join(ZAPIER_DIR, 'lib/zapier/src/index.js'))).toBe(true);
+		const { appDir } = builtZapier();
+		expect(existsSync(join(appDir, 'lib/zapier/src/index.js'))).toBe(true);
 		const run = spawnSync(
-			'flock',
+			process.execPath,
 			[
-				join(ZAPIER_DIR, '.build.lock'),
-				process.execPath,
 				join(ROOT, 'node_modules/zapier-platform-cli/src/bin/run'),
 				'validate',
 				'--without-style',
 				'--skip-build',
 			],
 			{
-				cwd: ZAPIER_DIR,
+				cwd: appDir,
 				encoding: 'utf8',
 				timeout: 90_000,
 				env: { ...process.env, DISABLE_ZAPIER_ANALYTICS: '1', NO_UPDATE_NOTIFIER: '1', CI: 'true' },
@@ -145,9 +130,8 @@ describe('zapier validate (offline)', () => {
 	}, 120_000);
 
 	it('the built entry point (zapier/index.js → lib) is the same app and works against the emulator', async () => {
-		// built by the test above (same file, run in order)
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const built = require(join(ZAPIER_DIR, 'index.js')) as typeof App;
+		const built = require(join(builtZapier().appDir, 'index.js')) as typeof App;
 		expect(Object.keys(built.triggers)).toEqual(Object.keys(App.triggers));
 		expect(Object.keys(built.creates)).toEqual(Object.keys(App.creates));
 		expect(Object.keys(built.searches)).toEqual(Object.keys(App.searches));
