@@ -2,8 +2,10 @@
  * Contract test: the core client's six operations against Stoplight Prism, an independent mock
  * of shared/openapi.json. Prism validates every request (body schema, query types, content type,
  * bearer security) and reports violations in the `sl-violations` response header; with
- * `--errors` it also answers them with 400/401/415/422 instead of a mocked success. The test
- * fails on any such report, and a negative control proves the detector sees real violations.
+ * `--errors` it also answers them with 400/401/415/422 instead of a mocked success. Every
+ * request of the six fails the test on any such report; the two responses with a schema are
+ * checked as results, the four without one come back empty and must be reported by the core as
+ * `unexpected_response`. A negative control proves the detector sees real violations.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -175,10 +177,10 @@ describe('the core client conforms to the contract (Prism)', () => {
 		expectConformingExchanges('POST', '/messages/send-template');
 	});
 
-	// The three operations below have no response schema in the contract, so Prism answers with
-	// an empty body; what matters here is that Prism accepted the request.
-	test('onboardClient', async () => {
-		await settle(
+	// The four operations below have no response schema in the contract: Prism checks the request
+	// and answers with an empty body, which the core reports (asserted, not tolerated).
+	test('onboardClient: request conforms; the empty mocked answer is unexpected_response', async () => {
+		await expectEmptyMockReported(
 			client().onboardClient({
 				business_name: 'Acme',
 				phone_number_id: 'pn_1',
@@ -190,21 +192,21 @@ describe('the core client conforms to the contract (Prism)', () => {
 		expect(exchanges[0].response!.status).toBe(201);
 	});
 
-	test('listClients with limit and offset', async () => {
-		await settle(client().listClients({ limit: 50, offset: 100 }));
+	test('listClients with limit and offset: request conforms; the empty mocked answer is unexpected_response', async () => {
+		await expectEmptyMockReported(client().listClients({ limit: 50, offset: 100 }));
 		expectConformingExchanges('GET', '/clients');
 		const url = new URL(exchanges[0].request.url);
 		expect(url.searchParams.get('limit')).toBe('50');
 		expect(url.searchParams.get('offset')).toBe('100');
 	});
 
-	test('getWebhookConfig', async () => {
-		await settle(client().getWebhookConfig());
+	test('getWebhookConfig: request conforms; the empty mocked answer is unexpected_response', async () => {
+		await expectEmptyMockReported(client().getWebhookConfig());
 		expectConformingExchanges('GET', '/webhooks');
 	});
 
-	test('updateWebhookConfig', async () => {
-		await settle(
+	test('updateWebhookConfig: request conforms; the empty mocked answer is unexpected_response', async () => {
+		await expectEmptyMockReported(
 			client().updateWebhookConfig({
 				url: 'https://hooks.example.com/ip',
 				events: ['message.delivered'],
@@ -216,18 +218,19 @@ describe('the core client conforms to the contract (Prism)', () => {
 });
 
 /**
- * Runs an operation whose mocked answer has no body (the contract gives no response schema).
- * The core then reports `unexpected_response` for the 2xx it got; any other failure (client-side
- * validation, a 4xx from Prism, a network error) fails the test.
+ * Runs an operation whose 2xx has no response schema in the contract: Prism answers it with an
+ * empty body, which the core must report as `unexpected_response` (it never returns a made-up
+ * result). Anything else (a result, client-side validation, a 4xx, a network error) fails.
  */
-async function settle(p: Promise<unknown>): Promise<void> {
-	try {
-		await p;
-	} catch (err) {
-		if (!(err instanceof IntelliPortalError) || err.code !== 'unexpected_response') throw err;
-		expect(err.httpStatus).toBeGreaterThanOrEqual(200);
-		expect(err.httpStatus).toBeLessThan(300);
-	}
+async function expectEmptyMockReported(p: Promise<unknown>): Promise<void> {
+	const error = await p.then(
+		() => undefined,
+		(e: unknown) => e,
+	);
+	expect(error).toBeInstanceOf(IntelliPortalError);
+	expect(error).toMatchObject({ code: 'unexpected_response' });
+	expect((error as IntelliPortalError).httpStatus).toBe(exchanges[0].response!.status);
+	expect(exchanges[0].response!.body ?? '').toBe('');
 }
 
 describe('negative control: the detector sees real violations', () => {

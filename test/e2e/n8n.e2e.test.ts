@@ -341,101 +341,122 @@ describeE2e('IntelliPortal package in a real n8n', () => {
 		}
 	}, 180_000);
 
+	// Each test imports and activates its own copy of the example (a fresh webhook id) and
+	// deactivates it, so none depends on another's state or order.
 	describe('trigger', () => {
 		const PREVIOUS = { url: 'http://127.0.0.1:9/previous-receiver', events: ['message.delivered'] };
-		let workflowId: string;
-		let webhookUrl: string;
 
-		test('activation points the account webhook at n8n (after saving the previous configuration)', async () => {
-			// Someone else's configuration is in place before the workflow is activated.
+		const putWebhook = async (config: { url: string; events: string[] }) => {
 			const put = await fetch(`${emulator.baseUrl}/webhooks`, {
 				method: 'PUT',
 				headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-				body: JSON.stringify(PREVIOUS),
+				body: JSON.stringify(config),
 			});
 			expect(put.status).toBe(200);
-
+		};
+		const importCopy = async (label: string, parameters: object = {}) => {
 			const example = loadExample('intelliportal-status-trigger.json');
-			const triggerNode = example.nodes.find((n) => n.type.endsWith('.intelliPortalTrigger'));
-			expect(triggerNode?.webhookId).toEqual(expect.any(String));
-			webhookUrl = `${n8n.webhookBaseUrl}webhook/${String(triggerNode?.webhookId)}/webhook`;
-			const workflow = await n8n.importWorkflow(example, {
-				credentials: { [CREDENTIAL_TYPE]: credential },
-			});
-			workflowId = workflow.id;
-			await n8n.activate(workflowId);
-
-			const puts = proxy.calls.filter((c) => c.method === 'PUT' && c.path === '/v1/webhooks');
-			expect(puts).toHaveLength(1);
-			expect(puts[0].authorization).toBe(`Bearer ${API_KEY}`);
-			const registered = (puts[0].body as { url: string }).url;
-			const subscribed = (triggerNode?.parameters as { events: string[] }).events;
-			expect([...((puts[0].body as { events?: string[] }).events ?? [])].sort()).toEqual(
-				[...subscribed].sort(),
+			const webhookId = randomUUID();
+			let events: string[] = [];
+			for (const node of example.nodes) {
+				if (!node.type.endsWith('.intelliPortalTrigger')) continue;
+				node.webhookId = webhookId;
+				node.parameters = { ...(node.parameters as object), ...parameters };
+				events = (node.parameters as { events: string[] }).events;
+			}
+			const workflow = await n8n.importWorkflow(
+				{ ...example, name: `${example.name} ${label}` },
+				{ credentials: { [CREDENTIAL_TYPE]: credential } },
 			);
-			expect(withoutQuery(registered)).toBe(webhookUrl);
-			expect(emulator.admin.webhookConfig().url).toBe(registered);
-			webhookUrl = registered;
+			return { id: workflow.id, url: `${n8n.webhookBaseUrl}webhook/${webhookId}/webhook`, events };
+		};
+		/** Someone else's configuration first, then a fresh copy of the example activated. */
+		const activatedAfterPrevious = async (label: string) => {
+			await putWebhook(PREVIOUS);
+			const copy = await importCopy(label);
+			proxy.calls.length = 0;
+			await n8n.activate(copy.id);
+			return copy;
+		};
+		const webhookPuts = () =>
+			proxy.calls.filter((c) => c.method === 'PUT' && c.path === '/v1/webhooks');
+
+		test('activation points the account webhook at n8n (after saving the previous configuration)', async () => {
+			const trigger = await activatedAfterPrevious('activation');
+			try {
+				const puts = webhookPuts();
+				expect(puts).toHaveLength(1);
+				expect(puts[0].authorization).toBe(`Bearer ${API_KEY}`);
+				const registered = (puts[0].body as { url: string }).url;
+				expect([...((puts[0].body as { events?: string[] }).events ?? [])].sort()).toEqual(
+					[...trigger.events].sort(),
+				);
+				expect(withoutQuery(registered)).toBe(trigger.url);
+				expect(emulator.admin.webhookConfig().url).toBe(registered);
+			} finally {
+				await n8n.deactivate(trigger.id);
+			}
 		}, 60_000);
 
 		test('a status event from the API starts an execution carrying the event', async () => {
-			const event = emulator.admin.emitEvent('message.delivered', {
-				message_id: 'msg_e2e_1',
-				client_ref: 'acme-bakery',
-				to: '+14155550123',
-				channel: 'whatsapp',
-				status: 'delivered',
-			});
-			// The emulator delivered it to n8n's webhook URL and n8n answered 2xx.
-			await emulator.admin.webhooksIdle();
-			const delivery = emulator.admin.webhookDeliveries().find((d) => d.event.id === event.id);
-			expect({
-				url: delivery?.url,
-				state: delivery?.state,
-				attempts: delivery?.attempts.map((a) => a.status ?? a.error),
-			}).toEqual({ url: webhookUrl, state: 'delivered', attempts: [200] });
+			const trigger = await activatedAfterPrevious('status event');
+			try {
+				const registered = String(emulator.admin.webhookConfig().url);
+				const event = emulator.admin.emitEvent('message.delivered', {
+					message_id: 'msg_e2e_1',
+					client_ref: 'acme-bakery',
+					to: '+14155550123',
+					channel: 'whatsapp',
+					status: 'delivered',
+				});
+				// The emulator delivered it to n8n's webhook URL and n8n answered 2xx.
+				await emulator.admin.webhooksIdle();
+				const delivery = emulator.admin.webhookDeliveries().find((d) => d.event.id === event.id);
+				expect({
+					url: delivery?.url,
+					state: delivery?.state,
+					attempts: delivery?.attempts.map((a) => a.status ?? a.error),
+				}).toEqual({ url: registered, state: 'delivered', attempts: [200] });
 
-			const executions = await n8n.waitForExecutions(
-				workflowId,
-				(list) => list.length >= 1,
-				30_000,
-			);
-			expect(executions[0].status).toBe('success');
-			const [received] = nodeOutput(executions[0], 'IntelliPortal Trigger');
-			expect(received).toMatchObject({ id: event.id, type: 'message.delivered' });
-			const [mapped] = nodeOutput(executions[0], 'Status update');
-			expect(mapped).toEqual({
-				event: 'message.delivered',
-				message_id: 'msg_e2e_1',
-				to: '+14155550123',
-				status: 'delivered',
-			});
+				const executions = await n8n.waitForExecutions(
+					trigger.id,
+					(list) => list.length >= 1,
+					30_000,
+				);
+				expect(executions[0].status).toBe('success');
+				const [received] = nodeOutput(executions[0], 'IntelliPortal Trigger');
+				expect(received).toMatchObject({ id: event.id, type: 'message.delivered' });
+				const [mapped] = nodeOutput(executions[0], 'Status update');
+				expect(mapped).toEqual({
+					event: 'message.delivered',
+					message_id: 'msg_e2e_1',
+					to: '+14155550123',
+					status: 'delivered',
+				});
+			} finally {
+				await n8n.deactivate(trigger.id);
+			}
 		}, 60_000);
 
 		test('deactivation restores the previous webhook configuration', async () => {
-			await n8n.deactivate(workflowId);
+			const trigger = await activatedAfterPrevious('deactivation');
+			proxy.calls.length = 0;
+			await n8n.deactivate(trigger.id);
 			expect(emulator.admin.webhookConfig()).toEqual(PREVIOUS);
-			const puts = proxy.calls.filter((c) => c.method === 'PUT' && c.path === '/v1/webhooks');
+			const puts = webhookPuts();
 			expect(puts).toHaveLength(1);
 			expect(puts[0].body).toMatchObject({ url: PREVIOUS.url });
 		}, 60_000);
 
 		test('deactivation never touches a URL that is not ours', async () => {
-			await n8n.activate(workflowId);
-			expect(withoutQuery(String(emulator.admin.webhookConfig().url))).toBe(
-				withoutQuery(webhookUrl),
-			);
+			const trigger = await activatedAfterPrevious('foreign');
+			expect(withoutQuery(String(emulator.admin.webhookConfig().url))).toBe(trigger.url);
 			// Another integration takes the account webhook over while the workflow is active.
 			const foreign = { url: 'http://127.0.0.1:9/another-integration', events: ['message.read'] };
-			const put = await fetch(`${emulator.baseUrl}/webhooks`, {
-				method: 'PUT',
-				headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-				body: JSON.stringify(foreign),
-			});
-			expect(put.status).toBe(200);
+			await putWebhook(foreign);
 			proxy.calls.length = 0;
 
-			await n8n.deactivate(workflowId);
+			await n8n.deactivate(trigger.id);
 			expect(emulator.admin.webhookConfig()).toEqual(foreign);
 			expect(proxy.calls.filter((c) => c.method === 'PUT')).toHaveLength(0);
 			expect(n8n.logs()).not.toContain(API_KEY);
@@ -444,28 +465,9 @@ describeE2e('IntelliPortal package in a real n8n', () => {
 		test('a chain of take-overs: A replaces foreign F, B replaces A, A stops, B stops → F is back', async () => {
 			// Before the one ownership rule this ended on A's dead URL with every event on.
 			const F = { url: 'http://127.0.0.1:9/chain-foreign', events: ['message.failed'] };
-			const put = await fetch(`${emulator.baseUrl}/webhooks`, {
-				method: 'PUT',
-				headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-				body: JSON.stringify(F),
-			});
-			expect(put.status).toBe(200);
-			const importCopy = async (label: string) => {
-				const example = loadExample('intelliportal-status-trigger.json');
-				const webhookId = randomUUID();
-				for (const node of example.nodes) {
-					if (!node.type.endsWith('.intelliPortalTrigger')) continue;
-					node.webhookId = webhookId;
-					node.parameters = { ...(node.parameters as object), replaceExisting: true };
-				}
-				const workflow = await n8n.importWorkflow(
-					{ ...example, name: `Chain ${label}` },
-					{ credentials: { [CREDENTIAL_TYPE]: credential } },
-				);
-				return { id: workflow.id, url: `${n8n.webhookBaseUrl}webhook/${webhookId}/webhook` };
-			};
-			const a = await importCopy('A');
-			const b = await importCopy('B');
+			await putWebhook(F);
+			const a = await importCopy('chain A', { replaceExisting: true });
+			const b = await importCopy('chain B', { replaceExisting: true });
 			const holder = () => withoutQuery(String(emulator.admin.webhookConfig().url));
 
 			await n8n.activate(a.id);

@@ -86,20 +86,31 @@ describeE2e(
 		/** The workflow's finished executions (n8n's public API lists no running ones). */
 		const finishedExecutions = async () => await n8n.listExecutions(workflowId, 250);
 
-		/**
-		 * The executions that carried `eventId`: waits until one has finished, then until any other
-		 * started with it would have finished too (each runs WAIT_SECONDS).
-		 */
-		async function executionsOf(eventId: string): Promise<Execution[]> {
-			const carried = async () =>
-				(await finishedExecutions()).filter((e) => triggeredIds(e).includes(eventId));
+		/** Waits until an execution that carried `eventId` has finished. */
+		async function finished(eventId: string): Promise<void> {
 			const deadline = Date.now() + 60_000;
-			while ((await carried()).length === 0) {
+			while (!(await finishedExecutions()).some((e) => triggeredIds(e).includes(eventId))) {
 				if (Date.now() > deadline) throw new Error(`no execution carried ${eventId} within 60 s`);
 				await sleep(250);
 			}
-			await sleep(WAIT_SECONDS * 1000 + 2_000);
-			return await carried();
+		}
+
+		/**
+		 * The finished executions once a later sentinel delivery's execution has finished too: an
+		 * execution started by anything delivered before it started earlier and waits as long
+		 * (WAIT_SECONDS), so it would be in the list by then (a count it would have raised).
+		 */
+		async function afterSentinel(): Promise<Execution[]> {
+			const sentinel = statusEvent();
+			expect((await post(JSON.stringify(sentinel))).status).toBe(200);
+			await finished(sentinel.id);
+			return await finishedExecutions();
+		}
+
+		/** The executions that carried `eventId`, counted after a sentinel (see afterSentinel). */
+		async function executionsOf(eventId: string): Promise<Execution[]> {
+			await finished(eventId);
+			return (await afterSentinel()).filter((e) => triggeredIds(e).includes(eventId));
 		}
 
 		const post = async (body: string, contentType = 'application/json') => {
@@ -174,9 +185,8 @@ describeE2e(
 				const before = (await finishedExecutions()).length;
 				const answer = await post(body, contentType);
 				expect(answer.status).toBe(status);
-				// an execution started by it would have finished by now
-				await sleep(WAIT_SECONDS * 1000 + 2_000);
-				expect((await finishedExecutions()).length).toBe(before);
+				// an execution started by it would be finished once the sentinel's is: only that one
+				expect((await afterSentinel()).length).toBe(before + 1);
 			},
 			60_000,
 		);

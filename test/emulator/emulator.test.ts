@@ -298,28 +298,67 @@ describe('routes: errors', () => {
 	});
 });
 
-describe('rate limit and faults', () => {
-	test('429 with integer Retry-After under a tiny rate, counted', async () => {
-		emu.admin.config({ rateLimitRps: 0.5, rateLimitBurst: 1 });
-		const ok = await call(emu.baseUrl, 'POST', '/messages/send', text);
-		const limited = await call(emu.baseUrl, 'POST', '/messages/send', text);
-		expect(ok.status).toBe(200);
-		expect(limited.status).toBe(429);
-		expect(limited.headers.get('retry-after')).toBe('2');
-		expect(limited.body.error.code).toBe('rate_limited');
-		const c = emu.admin.counters();
-		expect(c.rateLimited).toBe(1);
-		expect(c.messagesAccepted).toBe(1);
-		expect(c.byRoute['POST /v1/messages/send']).toEqual({ '200': 1, '429': 1 });
+/**
+ * Runs `body` with the emulator's clock (Date) held at a fixed instant that only `at` moves, so a
+ * token bucket's refill is counted, not raced: timers and I/O stay real.
+ */
+async function onHeldClock(body: (at: (ms: number) => void) => Promise<void>): Promise<void> {
+	const start = Date.parse('2026-01-01T00:00:00Z');
+	jest.useFakeTimers({
+		now: start,
+		doNotFake: [
+			'hrtime',
+			'nextTick',
+			'performance',
+			'queueMicrotask',
+			'setImmediate',
+			'clearImmediate',
+			'setInterval',
+			'clearInterval',
+			'setTimeout',
+			'clearTimeout',
+		],
 	});
+	try {
+		await body((ms) => jest.setSystemTime(start + ms));
+	} finally {
+		jest.useRealTimers();
+	}
+}
 
-	test('the bucket refills', async () => {
-		emu.admin.config({ rateLimitRps: 20, rateLimitBurst: 1 });
-		expect((await call(emu.baseUrl, 'GET', '/webhooks')).status).toBe(200);
-		expect((await call(emu.baseUrl, 'GET', '/webhooks')).status).toBe(429);
-		await new Promise((r) => setTimeout(r, 80));
-		expect((await call(emu.baseUrl, 'GET', '/webhooks')).status).toBe(200);
-	});
+/** Resolves once `condition` holds (a positive signal), polling the emulator's state. */
+async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('rate limit and faults', () => {
+	test('429 with integer Retry-After under a tiny rate, counted', () =>
+		onHeldClock(async () => {
+			emu.admin.config({ rateLimitRps: 0.5, rateLimitBurst: 1 });
+			const ok = await call(emu.baseUrl, 'POST', '/messages/send', text);
+			const limited = await call(emu.baseUrl, 'POST', '/messages/send', text);
+			expect(ok.status).toBe(200);
+			expect(limited.status).toBe(429);
+			expect(limited.headers.get('retry-after')).toBe('2');
+			expect(limited.body.error.code).toBe('rate_limited');
+			const c = emu.admin.counters();
+			expect(c.rateLimited).toBe(1);
+			expect(c.messagesAccepted).toBe(1);
+			expect(c.byRoute['POST /v1/messages/send']).toEqual({ '200': 1, '429': 1 });
+		}));
+
+	test('the bucket refills: one token per 1/rate seconds', () =>
+		onHeldClock(async (at) => {
+			emu.admin.config({ rateLimitRps: 20, rateLimitBurst: 1 });
+			const status = async () => (await call(emu.baseUrl, 'GET', '/webhooks')).status;
+			expect(await status()).toBe(200);
+			expect(await status()).toBe(429);
+			at(49); // 0.98 of a token
+			expect(await status()).toBe(429);
+			at(99); // one token since the last refill at 49 ms
+			expect(await status()).toBe(200);
+			expect(await status()).toBe(429);
+		}));
 
 	test('fault500: 500 and nothing processed', async () => {
 		emu.admin.config({ fault500: 1 });
@@ -385,11 +424,13 @@ describe('rate limit and faults', () => {
 
 	test('slow: processed, response held past the client timeout', async () => {
 		// The client gives up (timeout abort) while the emulator holds an answer it has processed.
-		emu.admin.config({ faultSlow: 1, slowMs: 1000 });
-		await expect(
-			call(emu.baseUrl, 'POST', '/messages/send', text, undefined, AbortSignal.timeout(100)),
-		).rejects.toMatchObject({ name: 'TimeoutError' });
-		expect(emu.admin.messages()).toHaveLength(1);
+		// It gives up once the emulator has stored the message (a signal, not a race with 100 ms).
+		emu.admin.config({ faultSlow: 1, slowMs: 60_000 });
+		const giveUp = new AbortController();
+		const pending = call(emu.baseUrl, 'POST', '/messages/send', text, undefined, giveUp.signal);
+		await until(() => emu.admin.messages().length === 1);
+		giveUp.abort();
+		await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
 		expect(emu.admin.counters().faults.slow).toBeGreaterThanOrEqual(1);
 		// A client that waits long enough gets the held answer.
 		emu.admin.config({ faultSlow: 1, slowMs: 50 });
@@ -454,7 +495,21 @@ describe('webhooks and status progression', () => {
 			await call(emu.baseUrl, 'PUT', '/webhooks', { url: rx.url, events: [] });
 			await call(emu.baseUrl, 'POST', '/messages/send', text);
 			emu.admin.emitEvent('message.received', {});
-			await new Promise((r) => setTimeout(r, 150));
+			// Positive signal first: every event of the message was emitted, every delivery settled.
+			await until(() => emu.admin.messages()[0]?.status === 'read');
+			await emu.admin.webhooksIdle();
+			expect(
+				emu.admin
+					.events()
+					.map((e) => e.type)
+					.sort(),
+			).toEqual([
+				'message.delivered',
+				'message.queued',
+				'message.read',
+				'message.received',
+				'message.sent',
+			]);
 			expect(rx.received).toEqual([]);
 			expect(emu.admin.counters().webhooks.delivered).toBe(0);
 		} finally {
@@ -516,8 +571,11 @@ describe('webhooks and status progression', () => {
 				business_name: 'A',
 				phone_number_id: 'pn_a',
 			});
-			await rx.waitFor((r) => r.length >= 2);
-			await new Promise((r) => setTimeout(r, 100)); // the good message reaches 'read' meanwhile
+			// Positive signal: both messages reached their last status, every delivery settled.
+			await until(() =>
+				emu.admin.messages().every((m) => m.status === 'read' || m.status === 'failed'),
+			);
+			await emu.admin.webhooksIdle();
 			expect(rx.received.map((r) => r.body.type).sort()).toEqual([
 				'client.onboarded',
 				'message.failed',

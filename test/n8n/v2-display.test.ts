@@ -94,18 +94,38 @@ describe('version 2 against version 1', () => {
 		);
 	});
 
-	test('the canvas subtitle names the operation and resource as the dropdowns do', () => {
+	test('the canvas subtitle names the operation and resource as the dropdowns do (Send and Wait shortened)', () => {
 		const expression = String(v2.subtitle);
+		expect(expression).toMatch(/^=\{\{[\s\S]*\}\}$/);
 		const subtitle = (operation: string, resource: string) =>
 			// The expression's body, evaluated as n8n would with these parameters.
 			new Function('$parameter', `return ${expression.slice(3, -2)}`)({
 				operation,
 				resource,
 			}) as string;
-		expect(subtitle('send', 'message')).toBe('Send: Message');
-		expect(subtitle('sendAndWait', 'message')).toBe('Send and Wait: Message');
-		expect(subtitle('getAll', 'client')).toBe('Get Many: Client');
-		expect(subtitle('update', 'webhook')).toBe('Update Configuration: Webhook');
+		// Every resource/operation pair the dropdowns offer, with the names they show.
+		type Option = { name: string; value: string };
+		const resources = (v2.properties.find((p) => p.name === 'resource')?.options ?? []) as Option[];
+		const pairs = resources.flatMap((resource) =>
+			v2.properties
+				.filter(
+					(p) =>
+						p.name === 'operation' &&
+						(p.displayOptions?.show?.resource as string[] | undefined)?.includes(resource.value),
+				)
+				.flatMap((p) => (p.options ?? []) as Option[])
+				.map((operation) => ({ operation, resource })),
+		);
+		expect(pairs.length).toBeGreaterThanOrEqual(7);
+		// The canvas is narrow: Send and Wait for Response is shortened there (the only exception).
+		const short: Record<string, string> = { 'Send and Wait for Response': 'Send and Wait' };
+		expect(
+			pairs.map(({ operation, resource }) => subtitle(operation.value, resource.value)),
+		).toEqual(
+			pairs.map(
+				({ operation, resource }) => `${short[operation.name] ?? operation.name}: ${resource.name}`,
+			),
+		);
 		expect(subtitle('somethingNew', 'message')).toBe('somethingNew: Message');
 		expect(v1.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
 	});

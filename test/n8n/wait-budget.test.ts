@@ -35,7 +35,7 @@ test('Wait Budget is a version 2 option (default 10 minutes); version 1 does not
 	expect(budget.default).toBe(10);
 });
 
-test('version 2 against an API that answers every send with 429 (Retry-After 1 s): 30 items end after a 3 s budget, all not sent and retryable, at most about N + budget / Retry-After requests', async () => {
+test('version 2 against an API that answers every send with 429 (Retry-After 1 s), Wait Budget 3 s: the run ends with its budget spent (items wait_budget_spent), all 30 not sent and retryable, at most N + budget / Retry-After + concurrency requests', async () => {
 	env.emulator.admin.reset();
 	env.emulator.admin.config({ fault429: 1, retryAfterSeconds: 1 });
 	env.harness.setCredentials({
