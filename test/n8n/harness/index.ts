@@ -69,6 +69,14 @@ export class TestNodeTypes implements INodeTypes {
 	getKnownTypes(): IDataObject {
 		return {};
 	}
+
+	/** The newest version of a node type: what n8n's editor gives a node added today. */
+	newestVersion(nodeType: string): number {
+		const type = this.getByName(nodeType);
+		if ('nodeVersions' in type) return Math.max(...Object.keys(type.nodeVersions).map(Number));
+		const { version } = type.description;
+		return Array.isArray(version) ? Math.max(...version) : version;
+	}
 }
 
 /**
@@ -235,13 +243,14 @@ export class N8nHarness {
 		this.credentialsHelper.credentials = credentials;
 	}
 
+	/** A node of `type` at its newest version unless `extra.typeVersion` says otherwise. */
 	makeNode(type: string, parameters: INode['parameters'], extra: Partial<INode> = {}): INode {
 		const credentialName = Object.keys(this.options.credentialTypes)[0];
 		return {
 			id: `node-${type}`,
 			name: 'IntelliPortal',
 			type,
-			typeVersion: 1,
+			typeVersion: this.nodeTypes.newestVersion(type),
 			position: [0, 0],
 			parameters,
 			credentials: { [credentialName]: { id: 'cred-1', name: 'IntelliPortal account' } },
