@@ -77,7 +77,8 @@ describeE2e('IntelliPortal package in a real n8n', () => {
 		proxy.calls.length = 0;
 	});
 
-	test('the example workflow sends a message and a template, onboards a client and lists all clients across pages', async () => {
+	// The example is saved with version 1: version 1's real-n8n smoke run.
+	test('version 1 (the example workflow): sends a message and a template, onboards a client and lists all clients across pages', async () => {
 		emulator.admin.seedClients(230); // Return All must page: 3 pages of up to 100
 		const workflow = await n8n.importWorkflow(loadExample('intelliportal-tour.json'), {
 			credentials: { [CREDENTIAL_TYPE]: credential },
@@ -196,7 +197,7 @@ describeE2e('IntelliPortal package in a real n8n', () => {
 					id: 'e2e-send',
 					name: 'Send welcome',
 					type: ACTION_TYPE,
-					typeVersion: 1,
+					typeVersion: 2,
 					position: [400, 0],
 					...(onError ? { onError } : {}),
 					parameters: {
@@ -275,7 +276,7 @@ describeE2e('IntelliPortal package in a real n8n', () => {
 					id: 'bulk-send',
 					name: 'Send',
 					type: ACTION_TYPE,
-					typeVersion: 1,
+					typeVersion: 2,
 					position: [400, 0],
 					onError: 'continueRegularOutput',
 					parameters: {
@@ -340,6 +341,202 @@ describeE2e('IntelliPortal package in a real n8n', () => {
 			emulator.admin.config({ faultResetAfter: 0 });
 		}
 	}, 180_000);
+
+	describe('version 2, the version every new node gets: each operation with a good and a bad input', () => {
+		const GOOD = {
+			to: '+14155550201',
+			text: 'v2 good send',
+			template: 'order_update',
+			business: 'V2 Good Co',
+			phone: 'pn_v2_good',
+			limit: 2,
+			url: 'http://127.0.0.1:9/v2-good-hook',
+		};
+		// Each field empty or out of range: refused by the node before any request.
+		const BAD = { ...GOOD, to: '', template: '', business: '', phone: 'pn_v2_bad', limit: 0 };
+		const BAD_URL = 'ftp://v2-bad-hook.example.com/';
+		const ops: Array<[string, Record<string, unknown>]> = [
+			[
+				'Send',
+				{
+					resource: 'message',
+					operation: 'send',
+					clientRef: { __rl: true, mode: 'id', value: 'acme-bakery' },
+					to: '={{ $json.to }}',
+					messageType: 'text',
+					textBody: '={{ $json.text }}',
+					options: {},
+				},
+			],
+			[
+				'Send Template',
+				{
+					resource: 'message',
+					operation: 'sendTemplate',
+					clientRef: { __rl: true, mode: 'id', value: 'acme-bakery' },
+					to: '={{ $json.to }}',
+					templateName: '={{ $json.template }}',
+					languageCode: 'en',
+					templateParameters: { parameter: [{ value: '#2001' }, { value: 'shipped' }] },
+					options: {},
+				},
+			],
+			[
+				'Onboard',
+				{
+					resource: 'client',
+					operation: 'onboard',
+					businessName: '={{ $json.business }}',
+					phoneNumberId: '={{ $json.phone }}',
+					additionalFields: {},
+				},
+			],
+			[
+				'Get Many',
+				{ resource: 'client', operation: 'getAll', returnAll: false, limit: '={{ $json.limit }}' },
+			],
+			[
+				'Update Webhook',
+				{
+					resource: 'webhook',
+					operation: 'update',
+					url: `={{ $json.limit > 0 ? $json.url : ${JSON.stringify(BAD_URL)} }}`,
+					events: ['message.read'],
+				},
+			],
+		];
+
+		function v2Workflow(badCredential: { id: string; name: string }): WorkflowJson {
+			const opNode = ([name, parameters]: [string, Record<string, unknown>], i: number) => ({
+				id: `v2-${i}`,
+				name,
+				type: ACTION_TYPE,
+				typeVersion: 2,
+				position: [400, i * 160] as [number, number],
+				onError: 'continueRegularOutput',
+				parameters,
+				credentials: { [CREDENTIAL_TYPE]: credential },
+			});
+			const getWebhook = (name: string, cred: { id: string; name: string }, y: number) => ({
+				id: `v2-${name}`,
+				name,
+				type: ACTION_TYPE,
+				typeVersion: 2,
+				position: [400, y] as [number, number],
+				onError: 'continueRegularOutput',
+				parameters: { resource: 'webhook', operation: 'get' },
+				credentials: { [CREDENTIAL_TYPE]: cred },
+			});
+			const nodes = [
+				...ops.map(opNode),
+				getWebhook('Get Webhook', credential, 900),
+				// Get Configuration has no input: its bad case is a key the API refuses.
+				getWebhook('Get Webhook (wrong key)', badCredential, 1060),
+			];
+			return {
+				name: 'Version 2: every operation, good and bad input',
+				nodes: [
+					{
+						id: 'v2-manual',
+						name: 'Manual',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: {},
+					},
+					{
+						id: 'v2-rows',
+						name: 'Inputs',
+						type: 'n8n-nodes-base.code',
+						typeVersion: 2,
+						position: [200, 0],
+						parameters: {
+							jsCode: `return ${JSON.stringify([GOOD, BAD])}.map((json) => ({ json }));`,
+						},
+					},
+					...nodes,
+				],
+				connections: {
+					Manual: { main: [[{ node: 'Inputs', type: 'main', index: 0 }]] },
+					Inputs: { main: [nodes.map((n) => ({ node: n.name, type: 'main', index: 0 }))] },
+				},
+				settings: { executionOrder: 'v1' },
+			};
+		}
+
+		test('send, send template, onboard, get many, webhook get and update: the good input arrives, the bad one sends nothing', async () => {
+			emulator.admin.seedClients(3);
+			const before = {
+				messages: emulator.admin.messages().length,
+				clients: emulator.admin.clients().length,
+			};
+			const wrongKey = await n8n.createCredential({
+				name: 'IntelliPortal (wrong key)',
+				type: CREDENTIAL_TYPE,
+				// Too short after its prefix: the API answers 401.
+				data: { apiKey: 'ik_test_short', environment: 'custom', baseUrl: `${proxy.url}/v1` },
+			});
+			{
+				const workflow = await n8n.importWorkflow(
+					v2Workflow({ id: wrongKey.id, name: wrongKey.name }),
+				);
+				const execution = await n8n.runManually(workflow.id, { timeoutMs: 120_000 });
+				expect(execution.status).toBe('success');
+				const out = (node: string) => nodeOutput(execution, node);
+				const failedOn = (node: string) =>
+					(out(node)[1]?.error ?? null) as { message?: string } | null;
+
+				// At the emulator: exactly what the good inputs asked for, nothing from the bad ones.
+				const calls = proxy.calls.map((c) => `${c.method} ${c.path} ${c.status}`);
+				expect(calls.filter((c) => !c.startsWith('GET /v1/webhooks'))).toEqual([
+					'POST /v1/messages/send 200',
+					'POST /v1/messages/send-template 200',
+					'POST /v1/clients/signup 201',
+					'GET /v1/clients 200',
+					'PUT /v1/webhooks 200',
+				]);
+				const messages = emulator.admin.messages().slice(before.messages);
+				expect(messages.map((m) => [m.type, m.to])).toEqual([
+					['text', GOOD.to],
+					['template', GOOD.to],
+				]);
+				expect(messages[0].body).toMatchObject({ text: { body: GOOD.text } });
+				expect(messages[1].body).toMatchObject({
+					template: { name: GOOD.template, parameters: ['#2001', 'shipped'] },
+				});
+				expect(
+					emulator.admin
+						.clients()
+						.slice(before.clients)
+						.map((c) => c.phone_number_id),
+				).toEqual([GOOD.phone]);
+				expect(emulator.admin.webhookConfig()).toEqual({ url: GOOD.url, events: ['message.read'] });
+				const putBodies = proxy.calls.filter((c) => c.method === 'PUT').map((c) => c.body);
+				expect(JSON.stringify(putBodies)).not.toContain(BAD_URL);
+				// Webhook Get: the good key's GET answered 200, the wrong key's refused with 401.
+				expect(
+					proxy.calls
+						.filter((c) => c.method === 'GET' && c.path === '/v1/webhooks')
+						.map((c) => c.status)
+						.sort(),
+				).toEqual([200, 200, 401, 401]);
+
+				// In n8n: the good item's result, the bad item's error naming the field.
+				expect(out('Send')[0]).toMatchObject({ id: expect.stringMatching(/^msg_/) });
+				expect(out('Send Template')[0]).toMatchObject({ id: expect.stringMatching(/^msg_/) });
+				expect(out('Onboard')[0]).toMatchObject({ phone_number_id: GOOD.phone });
+				expect(out('Get Many').length).toBeGreaterThanOrEqual(GOOD.limit);
+				expect(out('Get Webhook')[0]).toMatchObject({ events: expect.any(Array) });
+				expect(failedOn('Send')?.message).toMatch(/\bto\b.*must not be empty/i);
+				expect(failedOn('Send Template')?.message).toMatch(/template/i);
+				expect(failedOn('Onboard')?.message).toMatch(/business/i);
+				expect(failedOn('Update Webhook')?.message).toMatch(/url/i);
+				expect(JSON.stringify(out('Get Many'))).toMatch(/limit/i);
+				expect(JSON.stringify(out('Get Webhook (wrong key)'))).toMatch(/401|key/i);
+				expect(JSON.stringify(execution)).not.toContain(API_KEY);
+			}
+		}, 180_000);
+	});
 
 	// Each test imports and activates its own copy of the example (a fresh webhook id) and
 	// deactivates it, so none depends on another's state or order.
