@@ -62,16 +62,32 @@ function scriptedTurn(request: ChatRequest) {
 	};
 }
 
-/** Answers an approval link the way a person does: opens it in a browser. */
-async function answerLikeAPerson(url: string): Promise<void> {
+/** One browser request to a link (n8n answers the link itself: no redirects followed). */
+async function openInBrowser(url: string, method: 'GET' | 'POST' = 'GET') {
 	const res = await fetch(url, {
-		headers: { 'user-agent': CHROME, accept: 'text/html' },
+		method,
+		headers: {
+			'user-agent': CHROME,
+			accept: 'text/html',
+			...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+		},
+		body: method === 'POST' ? '' : undefined,
 		redirect: 'manual',
 		signal: AbortSignal.timeout(30_000),
 	});
-	const html = await res.text();
-	if (res.status !== 200)
-		throw new Error(`answering gave HTTP ${res.status}: ${html.slice(0, 300)}`);
+	return { status: res.status, html: await res.text() };
+}
+
+/**
+ * Answers an approval link the way a person does: opens it and, where the page asks for a button
+ * press (a form without action posts to the link itself), presses it.
+ */
+async function answerLikeAPerson(url: string): Promise<void> {
+	let page = await openInBrowser(url);
+	if (/<form method="post">/i.test(page.html)) page = await openInBrowser(url, 'POST');
+	if (page.status !== 200) {
+		throw new Error(`answering gave HTTP ${page.status}: ${page.html.slice(0, 300)}`);
+	}
 }
 
 type Credential = { id: string; name: string };
@@ -439,11 +455,8 @@ describeHitl('IntelliPortal HITL tool driven by an AI Agent in a real n8n', () =
 		]);
 
 		// An approval that comes too late resumes nothing: n8n answers for the ended execution.
-		const late = await fetch(run.links.Approve, {
-			headers: { 'user-agent': CHROME },
-			signal: AbortSignal.timeout(30_000),
-		});
-		expect(await late.text()).toContain('No action required');
+		const late = await openInBrowser(run.links.Approve);
+		expect(late.html).toContain('No action required');
 		const reread = await stack!.n8n.waitForExecution(run.waiting.id);
 		expect(runsOf(reread, TOOL_NODE)).toEqual([]);
 		expect(await stack!.n8n.listExecutions(run.workflowId)).toHaveLength(1);
