@@ -5,7 +5,7 @@
  */
 import axios from 'axios';
 import { Agent as HttpAgent } from 'node:http';
-import { AdaptiveRateGovernor, runBulk } from '../shared/pacing';
+import { AdaptiveRateGovernor, runBulk } from '../shared';
 import { createCoreClient } from './core-client';
 
 export const BENCH_API_KEY = 'ik_test_bench_0123456789abcdef';

@@ -1,7 +1,7 @@
 /**
  * Builds the real IntelliPortal core client on the standalone axios transport for the benchmark.
  */
-import type { RateGovernor } from '../shared/pacing';
+import type { RateGovernor } from '../shared';
 
 /** The part of IntelliPortalClient the benchmark uses (see docs/ARCHITECTURE.md). */
 export interface BenchClient {
@@ -24,11 +24,16 @@ export function createCoreClient(options: {
 	const makeTransport = transports.createAxiosTransport ?? transports.axiosTransport;
 	const transport =
 		typeof makeTransport === 'function' ? makeTransport() : new transports.AxiosTransport();
+	const sleep = (ms: number) => transport.sleep(ms);
+	// Paced like the node's bulk sends, or a single call's retry.
+	const layers = options.governor
+		? core.bulkLayers({ governor: options.governor, sleep })
+		: [core.withRetry({ wait: sleep })];
 	return new core.IntelliPortalClient({
 		apiKey: options.apiKey,
 		environment: 'custom',
 		baseUrl: options.baseUrl,
 		transport,
-		governor: options.governor,
+		layers,
 	}) as BenchClient;
 }

@@ -8,7 +8,7 @@
  */
 import zapier from 'zapier-platform-core';
 
-import { IntelliPortalClient } from '../shared';
+import { IntelliPortalClient, withRetry } from '../shared';
 import type { Client } from '../shared';
 import { createAxiosTransport } from '../shared/transports/axios';
 import App from '../zapier/src';
@@ -50,10 +50,12 @@ export async function runNewClientCase(
 	emulator: EmulatorProcess,
 	params: { clients: number; latencyMs: number },
 ): Promise<NewClientResult> {
+	const transport = createAxiosTransport();
 	const core = new IntelliPortalClient({
 		apiKey: BENCH_API_KEY,
 		baseUrl: emulator.baseUrl,
-		transport: createAxiosTransport(),
+		transport,
+		layers: [withRetry({ wait: (ms) => transport.sleep(ms) })],
 	});
 	const appTester = zapier.createAppTester(App);
 	const bundle = {

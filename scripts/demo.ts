@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { EXAMPLE_API_KEY, startEmulator } from '../emulator';
 import type { RunningEmulator, WebhookEvent } from '../emulator';
-import { IntelliPortalClient } from '../shared';
+import { IntelliPortalClient, withRetry } from '../shared';
 import type { Client, MessageResponse } from '../shared';
 import { createAxiosTransport } from '../shared/transports/axios';
 
@@ -135,7 +135,9 @@ function describeEvent(event: WebhookEvent): string {
 }
 
 export function createDemoClient(baseUrl: string, apiKey = EXAMPLE_API_KEY): IntelliPortalClient {
-	return new IntelliPortalClient({ apiKey, baseUrl, transport: createAxiosTransport() });
+	const transport = createAxiosTransport();
+	const layers = [withRetry({ wait: (ms) => transport.sleep(ms) })];
+	return new IntelliPortalClient({ apiKey, baseUrl, transport, layers });
 }
 
 export async function registerWebhook(

@@ -2,7 +2,7 @@
  * Finding a client: the one set of matching rules every host's client search uses. The API has
  * no server-side search, so clients are matched as they are listed.
  */
-import type { IntelliPortalClient } from './client';
+import type { IntelliPortalClient } from './apiClient';
 import type { Client } from './types';
 
 export interface ClientSearch {

@@ -4,6 +4,7 @@
  */
 import { headerValue } from './http';
 import { redact, redactValue } from './redact';
+import { TransportFailure } from './transport';
 import type { TransportFailurePhase } from './transport';
 
 export type ErrorKind =
@@ -220,6 +221,15 @@ export class ConfigurationError extends IntelliPortalError {
 }
 
 /**
+ * A response that refused the request without processing it and said when to come back: 429, or
+ * 503 with Retry-After. (A wait budget's RateLimitError has no status: it is not a throttle.)
+ */
+export function isThrottle(error: unknown): error is RateLimitError | ServerError {
+	if (!(error instanceof RateLimitError || error instanceof ServerError)) return false;
+	return error.httpStatus === 429 || (error.httpStatus === 503 && error.retryAfterMs !== undefined);
+}
+
+/**
  * Retry-After in ms from seconds (`"2"`, `"1.5"`) or an HTTP-date, relative to `nowMs`.
  * Undefined when absent or unparseable; never negative.
  */
@@ -383,4 +393,37 @@ export function fromHttpResponse(
 		`Unexpected HTTP status ${status} from IntelliPortal${serverMessage ? `: ${serverMessage}` : ''}`,
 		{ ...base, code: code ?? 'unexpected_status', mayHaveBeenSent: write },
 	);
+}
+
+/**
+ * The one verdict on a request without an answer: it may have been processed unless it provably
+ * never left ('connect') or only read (GET).
+ */
+export function networkError(
+	failure: unknown,
+	method: string,
+	secrets: ReadonlyArray<string | undefined> = [],
+): NetworkError {
+	const phase = failure instanceof TransportFailure ? failure.phase : 'response';
+	const raw = failure instanceof Error ? failure.message : 'request failed';
+	const detail = redact(raw, secrets).slice(0, 300);
+	const mayHaveBeenSent = phase !== 'connect' && method.toUpperCase() !== 'GET';
+	const what =
+		phase === 'connect'
+			? 'Could not connect to IntelliPortal'
+			: phase === 'timeout'
+				? 'IntelliPortal did not answer in time'
+				: 'The connection to IntelliPortal broke before an answer arrived';
+	const notice =
+		mayHaveBeenSent && method.toUpperCase() === 'POST'
+			? ' The request may have been processed; it was not repeated, to avoid sending twice.'
+			: '';
+	return new NetworkError(`${what}: ${detail}.${notice}`, {
+		phase,
+		timedOut: phase === 'timeout',
+		mayHaveBeenSent,
+		...(failure instanceof TransportFailure && failure.code
+			? { details: { transportCode: redact(failure.code, secrets).slice(0, 64) } }
+			: {}),
+	});
 }

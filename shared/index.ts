@@ -2,8 +2,10 @@
  * Public entry of the IntelliPortal API core (dist/shared/index.js). Hosts import only from here
  * (the standalone axios transport lives in ./transports/axios).
  */
-export { IntelliPortalClient, DEFAULT_TIMEOUT_MS } from './client';
-export type { IntelliPortalClientOptions } from './client';
+export { IntelliPortalClient, DEFAULT_TIMEOUT_MS } from './apiClient';
+export type { IntelliPortalClientOptions } from './apiClient';
+export { compose, exchange } from './send';
+export type { Answer, Layer, Send } from './send';
 export { findClients, rankClient } from './clientSearch';
 export { MAX_PROBED_POSITION, NEWEST_CLIENTS_PER_POLL, readNewestClients } from './newestClients';
 export type { ClientPageReader, NewestClientsOptions } from './newestClients';
@@ -41,10 +43,10 @@ export {
 	PACED_THROTTLE_BUDGET_MS,
 	backoffDelay,
 	decideRetry,
-	isThrottle,
 	resolveRetryPolicy,
+	withRetry,
 } from './retry';
-export type { RetryDecision, RetryInput, RetryPolicy } from './retry';
+export type { RetryDecision, RetryInput, RetryOptions, RetryPolicy } from './retry';
 export { REDACTED, redact, redactValue } from './redact';
 export { headerValue, hasHeader, normaliseHeaders, parseResponseBody } from './http';
 export type { ResponseHeaders } from './http';
@@ -65,12 +67,14 @@ export type { WebhookRegistration } from './webhookRecord';
 export { RecentEventIds } from './eventDedupe';
 export {
 	AdaptiveRateGovernor,
-	BulkCancelledError,
 	GovernorRegistry,
 	RunControl,
 	accountKey,
+	bulkLayers,
 	runBulk,
 	sharedGovernors,
+	withPacing,
+	withRunControl,
 } from './pacing';
 export type {
 	AbortSignalLike,
@@ -81,6 +85,8 @@ export type {
 	BulkResult,
 	HostClock,
 	ObservableRateGovernor,
+	RateGovernor,
+	RateGovernorOutcome,
 	RateGovernorStatus,
 	RunBulkOptions,
 } from './pacing';

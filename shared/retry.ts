@@ -1,22 +1,16 @@
 /**
- * Every retry rule of the core, in one place, as a pure function.
- *
- * - 429, and 503 with Retry-After ("throttled"): retried after the server's delay (any method:
- *   the server refused the request, it was not processed). A single call retries up to
- *   `maxAttempts`. Under a rate governor (bulk sending) the client sets `throttleBudgetMs`:
- *   throttled attempts then do not use up `maxAttempts` (in a paced run a 429 is the pacing
- *   working, not a failure of the item) and the item is retried until its total server-requested
- *   waiting would exceed the budget. A throttle asking for less than MIN_PACED_RETRY_AFTER_MS
- *   (e.g. "Retry-After: 0") still counts as an attempt. A Retry-After longer than `maxRetryAfterMs` is not waited
- *   for: the call fails at once with a RateLimitError/ServerError saying how long to wait.
- * - GET/PUT/DELETE (idempotent): retried with exponential backoff + jitter on 5xx and on network
- *   errors of every phase.
- * - POST after a 5xx or an ambiguous network error (`phase` 'timeout' or 'response'): NOT
- *   retried; it may have been processed and a retry could message a customer twice.
- * - Any method after a 'connect' failure: retried with backoff (the request never left).
- * - Everything else (4xx, validation, configuration): never retried.
+ * The retry layer and its policy, the only place that decides whether a request is repeated:
+ * throttles after the server's delay, other failures with backoff, and never a POST that may
+ * have been processed (the error's mayHaveBeenSent, decided in errors.ts).
  */
-import { IntelliPortalError, NetworkError, RateLimitError, ServerError } from './errors';
+import {
+	IntelliPortalError,
+	NetworkError,
+	RateLimitError,
+	ServerError,
+	isThrottle,
+} from './errors';
+import type { Layer } from './send';
 
 export interface RetryPolicy {
 	/** Total attempts including the first. Default 4. */
@@ -32,15 +26,13 @@ export interface RetryPolicy {
 	/** Random source in [0, 1) for jitter (injectable for tests). Default Math.random. */
 	random: () => number;
 	/**
-	 * Total server-requested waiting (429 / 503 + Retry-After) one request may do, counted apart
-	 * from `maxAttempts`. Undefined (the default for single calls): throttled attempts count
-	 * against `maxAttempts`, so an interactive call fails fast. The client uses
-	 * PACED_THROTTLE_BUDGET_MS when a rate governor paces it.
+	 * Retry-After one request may wait out apart from `maxAttempts` (paced runs, where a 429 is the
+	 * pacing working). Undefined: throttles count as attempts, so an interactive call fails fast.
 	 */
 	throttleBudgetMs?: number;
 }
 
-/** Throttle budget of a paced (bulk) client: 10 minutes of Retry-After per item. */
+/** Throttle budget of a paced (bulk) request: 10 minutes of Retry-After per item. */
 export const PACED_THROTTLE_BUDGET_MS = 600_000;
 
 /**
@@ -79,17 +71,6 @@ export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPol
 			? { throttleBudgetMs: partial.throttleBudgetMs }
 			: {}),
 	};
-}
-
-/**
- * True for a response that refused the request without processing it and said when to come back:
- * 429, or 503 with Retry-After.
- */
-export function isThrottle(error: IntelliPortalError): error is RateLimitError | ServerError {
-	return (
-		error instanceof RateLimitError ||
-		(error instanceof ServerError && error.httpStatus === 503 && error.retryAfterMs !== undefined)
-	);
 }
 
 /**
@@ -147,8 +128,8 @@ export function decideRetry({
 	freeAttempts = 0,
 	throttleWaitedMs = 0,
 }: RetryInput): RetryDecision {
-	const upper = method.toUpperCase();
-	const idempotent = upper !== 'POST';
+	// Repeating is harmless for an idempotent method, or when nothing of the request was processed.
+	const repeatable = method.toUpperCase() !== 'POST' || !error.mayHaveBeenSent;
 	const budget = policy.throttleBudgetMs;
 	// Paced throttles (under a throttle budget) do not use up maxAttempts.
 	const attemptsLeft = Math.max(0, attempt - freeAttempts) < policy.maxAttempts;
@@ -181,23 +162,15 @@ export function decideRetry({
 				: 'service unavailable (503 with Retry-After)',
 		);
 	}
-	if (!attemptsLeft) return { retry: false, error };
+	if (!attemptsLeft || !repeatable) return { retry: false, error };
 	if (error instanceof NetworkError) {
-		if (error.phase === 'connect' || idempotent) {
-			return {
-				retry: true,
-				delayMs: backoffDelay(attempt, policy),
-				reason: `network error (${error.phase})`,
-			};
-		}
-		return { retry: false, error };
+		return {
+			retry: true,
+			delayMs: backoffDelay(attempt, policy),
+			reason: `network error (${error.phase})`,
+		};
 	}
-	if (
-		error instanceof ServerError &&
-		error.httpStatus !== undefined &&
-		error.httpStatus >= 500 &&
-		idempotent
-	) {
+	if (error instanceof ServerError && (error.httpStatus ?? 0) >= 500) {
 		return {
 			retry: true,
 			delayMs: backoffDelay(attempt, policy),
@@ -205,4 +178,42 @@ export function decideRetry({
 		};
 	}
 	return { retry: false, error };
+}
+
+export interface RetryOptions {
+	/** Waits before the next attempt: the host's sleep, or a run's wait that also ends on Stop. */
+	wait: (ms: number, after: IntelliPortalError) => Promise<void>;
+	policy?: Partial<RetryPolicy>;
+}
+
+/** The retry layer: repeats a failed attempt when decideRetry allows it, after its delay. */
+export function withRetry({ wait, policy }: RetryOptions): Layer {
+	const resolved = resolveRetryPolicy(policy);
+	return (next) => async (request) => {
+		let freeAttempts = 0;
+		let throttleWaitedMs = 0;
+		for (let attempt = 1; ; attempt++) {
+			const outcome = await next(request).then(
+				(answer) => ({ answer }),
+				(error: unknown) => ({ error }),
+			);
+			if ('answer' in outcome) return outcome.answer;
+			const { error } = outcome;
+			if (!(error instanceof IntelliPortalError)) throw error;
+			const decision = decideRetry({
+				method: request.method,
+				attempt,
+				error,
+				policy: resolved,
+				freeAttempts,
+				throttleWaitedMs,
+			});
+			if (!decision.retry) throw decision.error;
+			if (decision.free) {
+				freeAttempts++;
+				throttleWaitedMs += decision.delayMs;
+			}
+			await wait(decision.delayMs, error);
+		}
+	};
 }

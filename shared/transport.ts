@@ -2,10 +2,6 @@
  * What a host (an integration platform, a script) provides to the core: HTTP, a timer and a clock.
  * The core never touches the network, timers or the process itself.
  */
-import type { RateGovernor, RateGovernorOutcome } from './pacing';
-
-export type { RateGovernor, RateGovernorOutcome };
-
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface TransportRequest {

@@ -1,4 +1,4 @@
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -126,4 +126,21 @@ export function toNodeError(
 		httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
 		itemIndex,
 	});
+}
+
+/**
+ * A failure that concerns every item (the credential, the run's options): one error item per
+ * input item with "Continue On Fail", else the node's error.
+ */
+export function failEveryItem(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemCount: number,
+	apiKey = '',
+): INodeExecutionData[] {
+	if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, 0, apiKey);
+	return Array.from({ length: itemCount }, (_, i) => ({
+		json: errorItemJson(error, apiKey),
+		pairedItem: { item: i },
+	}));
 }

@@ -23,7 +23,7 @@ import {
 } from '../../shared';
 import type { DeliveryVerdict, WebhookConfig, WebhookRegistration } from '../../shared';
 import { toNodeError } from '../IntelliPortal/errors';
-import { getIntelliPortalClient } from '../IntelliPortal/transport/client';
+import { getIntelliPortalClient } from '../IntelliPortal/transport/apiClient';
 import { webhookEventOptions } from '../IntelliPortal/webhookEvents';
 import { holderText, leftText, refusalText } from './ownershipMessages';
 

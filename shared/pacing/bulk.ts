@@ -2,6 +2,7 @@
  * The bulk runner: many items with bounded concurrency, one result per item in input order,
  * holding new work while the governor is paused, within the run's budget and Stop (run.ts).
  */
+import { CancelledError } from '../errors';
 import { positiveInteger } from './governor';
 import type { ObservableRateGovernor, RateGovernor } from './governor';
 import type { AbortSignalLike, RunControl } from './run';
@@ -19,24 +20,13 @@ export interface RunBulkOptions {
 	governor?: RateGovernor | ObservableRateGovernor;
 	sleep?: (ms: number) => Promise<void>;
 	now?: () => number;
-	/** When aborted, items not yet started are not started (they get a BulkCancelledError). */
+	/** When aborted, items not yet started are not started (they get a CancelledError). */
 	signal?: AbortSignalLike;
 	/**
 	 * The run's wait budget and Stop: once stopped, items not started get CancelledError; once
 	 * the budget is spent (or a pause would outlast it), they get the budget's RateLimitError.
 	 */
 	run?: RunControl;
-}
-
-/** The error recorded for items that were never started because the run was cancelled. */
-export class BulkCancelledError extends Error {
-	readonly code = 'BULK_CANCELLED';
-	readonly index: number;
-	constructor(index: number) {
-		super(`Item ${index} was not sent: the run was cancelled before it started`);
-		this.name = 'BulkCancelledError';
-		this.index = index;
-	}
 }
 
 function hasStatus(governor: RunBulkOptions['governor']): governor is ObservableRateGovernor {
@@ -123,7 +113,9 @@ export async function runBulk<I, O>(
 	for (let i = 0; i < items.length; i++) {
 		out[i] = results[i] ?? {
 			ok: false,
-			error: unstartedError ? unstartedError(i) : new BulkCancelledError(i),
+			error: unstartedError
+				? unstartedError(i)
+				: new CancelledError(`Item ${i} was not sent: the run was cancelled before it started`),
 		};
 	}
 	return out;

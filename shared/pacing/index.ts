@@ -9,3 +9,5 @@ export * from './governor';
 export * from './registry';
 export * from './run';
 export * from './bulk';
+export * from './pace';
+export * from './bulkLayers';

@@ -1,23 +1,17 @@
 /**
- * One bulk run's limits: a wait budget for the whole run and the host's Stop.
- *
- * - **Wait budget** (`waitBudgetMs`): the time the run may spend held by the server's refusals
- *   (429, 503 + Retry-After): refused requests in flight (`chargeSince`), the governor's pauses
- *   and the retry waits of throttled requests (`chargeWait`), each instant counted once where
- *   they overlap. Pacing at the rate limit is the run working,
- *   not waiting, and never counts: a campaign that is never refused runs as long as it needs.
- *   A throttled request is retried only when its wait still fits in the budget; once the budget
- *   is spent no item starts. Both end as "not sent, rate-limited, retryable" (a RateLimitError
- *   with code `wait_budget_spent`), so against an API that refuses everything the run makes
- *   about N + budget / Retry-After requests at most and ends after about the budget.
- * - **Stop** (`stop()`, or an AbortSignal-like `signal` from the host): no new item or retry
- *   starts, every wait (pacing, Retry-After, backoff) ends at once, a request in flight ends as
- *   may-have-been-sent unless its answer arrives first, and items never started report
- *   CancelledError ("not sent").
- *
- * Time comes from the host clock; the file uses no timers.
+ * One bulk run's wait budget (time held by the server's refusals, each instant counted once) and
+ * its Stop, on the host clock. The run reaches the request chain in three places: the governor's
+ * queue (acquire), the retry layer's waits (retryWait) and each attempt (withRunControl).
  */
-import { CancelledError, RateLimitError } from '../errors';
+import {
+	CancelledError,
+	IntelliPortalError,
+	RateLimitError,
+	isThrottle,
+	networkError,
+} from '../errors';
+import type { Layer } from '../send';
+import { TransportFailure } from '../transport';
 import type { RunStop } from './governor';
 
 /** A minimal AbortSignal shape (the shipped code has no DOM/Node types). */
@@ -142,9 +136,24 @@ export class RunControl implements RunStop {
 
 	/** The budget is spent: nothing new starts. (A budget of 0 is spent by the first refusal.) */
 	get expired(): boolean {
-		return (
-			this.waitBudgetMs !== undefined && this.waited > 0 && this.waited >= this.waitBudgetMs
-		);
+		return this.waitBudgetMs !== undefined && this.waited > 0 && this.waited >= this.waitBudgetMs;
+	}
+
+	/**
+	 * The retry layer's wait in this run: it ends at once on Stop, and a wait on a refusal must fit
+	 * in the budget, which it is charged to.
+	 */
+	retryWait(sleep: (ms: number) => Promise<void>) {
+		return async (ms: number, after: IntelliPortalError): Promise<void> => {
+			// Stopped: a refused or unsent request was not sent; one that may have been keeps its error.
+			if (this.isStopped)
+				throw isThrottle(after) || !after.mayHaveBeenSent ? this.stopError() : after;
+			if (isThrottle(after)) {
+				if (this.exceedsBudget(ms)) throw this.budgetError(ms);
+				this.chargeWait(ms);
+			}
+			if (!(await this.wait(sleep, ms))) throw this.stopError();
+		};
 	}
 
 	/** Sleeps on the host clock; resolves early with false when the run stops. */
@@ -182,4 +191,35 @@ export class RunControl implements RunStop {
 			},
 		);
 	}
+}
+
+/**
+ * Run control around each attempt: nothing starts once the run is stopped, Stop ends a request in
+ * flight as may-have-been-sent unless its answer comes first, and a refused attempt's flight is
+ * charged to the wait budget.
+ */
+export function withRunControl(run: RunControl): Layer {
+	return (next) => async (request) => {
+		if (run.stopped) throw run.stopError();
+		const startedAt = run.time();
+		const stopped = run.whenStopped();
+		const attempt = next(request);
+		// Once the race is decided, the attempt's own outcome no longer matters.
+		attempt.catch(() => undefined);
+		const inFlightStopped = stopped.promise.then(() => {
+			const failure = new TransportFailure('the run was stopped while the request was in flight', {
+				phase: 'response',
+				code: 'RUN_STOPPED',
+			});
+			return Promise.reject(networkError(failure, request.method));
+		});
+		try {
+			return await Promise.race([attempt, inFlightStopped]).catch((error: unknown) => {
+				if (isThrottle(error)) run.chargeSince(startedAt);
+				return Promise.reject(error);
+			});
+		} finally {
+			stopped.cancel();
+		}
+	};
 }

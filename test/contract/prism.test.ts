@@ -128,7 +128,6 @@ function client(): IntelliPortalClient {
 		apiKey: KEY,
 		baseUrl,
 		transport: recordingTransport(createAxiosTransport()),
-		retry: { maxAttempts: 1 },
 	});
 }
 

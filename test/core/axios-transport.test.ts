@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 
-import { IntelliPortalClient, NetworkError, TransportFailure } from '../../shared';
+import { IntelliPortalClient, NetworkError, TransportFailure, withRetry } from '../../shared';
 import { createAxiosTransport } from '../../shared/transports/axios';
 
 const KEY = 'ik_test_SECRETaxios0123456789';
@@ -132,8 +132,8 @@ describe('createAxiosTransport', () => {
 		const client = new IntelliPortalClient({
 			apiKey: KEY,
 			baseUrl: `http://127.0.0.1:${port}/v1`,
-			transport: createAxiosTransport({ sleep: async (ms) => void sleeps.push(ms) }),
-			retry: { maxAttempts: 2 },
+			transport: createAxiosTransport(),
+			layers: [withRetry({ policy: { maxAttempts: 2 }, wait: async (ms) => void sleeps.push(ms) })],
 		});
 		const error = await client.listClients().catch((e) => e);
 		expect(error).toBeInstanceOf(NetworkError);

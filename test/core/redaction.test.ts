@@ -85,7 +85,6 @@ describe('the API key never appears in an error', () => {
 			apiKey: KEY,
 			baseUrl: BASE,
 			transport,
-			retry: { maxAttempts: 1 },
 		});
 		let caught: unknown;
 		try {
@@ -172,7 +171,6 @@ describe('webhook URL secrets: redacted wherever the key is', () => {
 			apiKey: KEY,
 			baseUrl: BASE,
 			transport: new FakeTransport([echo]),
-			retry: { maxAttempts: 1 },
 		});
 		const caught = await client.updateWebhookConfig({ url }).catch((error: unknown) => error);
 		expect(caught).toBeInstanceOf(IntelliPortalError);

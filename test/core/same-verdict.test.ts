@@ -10,7 +10,7 @@ import type { ZObject } from 'zapier-platform-core';
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { IntelliPortalClient } from '../../shared';
+import { IntelliPortalClient, withRetry } from '../../shared';
 import { N8nTransport } from '../../nodes/IntelliPortal/transport/N8nTransport';
 import { errorItemJson, toNodeError } from '../../nodes/IntelliPortal/errors';
 import { createZapierTransport } from '../../zapier/src/zapierTransport';
@@ -167,7 +167,7 @@ async function throughN8n(answer: Answer) {
 		apiKey: KEY,
 		baseUrl: BASE,
 		transport,
-		retry: { maxAttempts: 2 },
+		layers: [withRetry({ policy: { maxAttempts: 2 }, wait: async () => undefined })],
 	});
 	const error = await client.sendMessage(MESSAGE).then(
 		() => undefined,
@@ -199,7 +199,7 @@ async function throughZapier(answer: Answer) {
 		apiKey: KEY,
 		baseUrl: BASE,
 		transport,
-		retry: { maxAttempts: 2 },
+		layers: [withRetry({ policy: { maxAttempts: 2 }, wait: async () => undefined })],
 	});
 	const error = await client.sendMessage(MESSAGE).then(
 		() => undefined,
@@ -236,7 +236,6 @@ describe('the same answer gives the same "may have been sent" verdict in n8n and
 			apiKey: KEY,
 			baseUrl: BASE,
 			transport,
-			retry: { maxAttempts: 1 },
 		});
 		const error = await client.sendMessage(MESSAGE).catch((e: unknown) => e);
 		expect((errorItemJson(error, KEY).error as { mayHaveBeenSent: boolean }).mayHaveBeenSent).toBe(
@@ -263,7 +262,6 @@ describe('the same answer gives the same "may have been sent" verdict in n8n and
 			apiKey: KEY,
 			baseUrl: BASE,
 			transport,
-			retry: { maxAttempts: 1 },
 		});
 		const error = await client.sendMessage(MESSAGE).catch((e: unknown) => e);
 		expect(calls).toBe(0);

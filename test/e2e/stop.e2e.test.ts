@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 
 import type { RunningEmulator } from '../../emulator';
-import { DEFAULT_CONCURRENCY } from '../../nodes/IntelliPortal/actions/sendMessages';
+import { DEFAULT_CONCURRENCY } from '../../nodes/IntelliPortal/actions/message/sendFields';
 import type { N8nInstance, WorkflowJson } from '../../scripts/n8n/start';
 import { describeE2e, startE2eStack, type E2eStack } from './stack';
 

@@ -9,7 +9,9 @@ import {
 	NetworkError,
 	RateLimitError,
 	RunControl,
+	bulkLayers,
 	runBulk,
+	withRunControl,
 } from '../../shared';
 import type { Transport, TransportRequest, TransportResponse } from '../../shared';
 import { FakeClock } from './fake-clock';
@@ -86,8 +88,7 @@ function setup(server: ClockServer, clock: FakeClock, run: RunControl, concurren
 		apiKey: KEY,
 		baseUrl: BASE,
 		transport: server,
-		governor,
-		run,
+		layers: bulkLayers({ governor, run, sleep: clock.sleep }),
 	});
 	return { governor, client };
 }
@@ -310,5 +311,122 @@ describe('Stop', () => {
 		expect(clock.now()).toBe(1_000);
 		expect(results.filter((r) => r.ok).length).toBeLessThan(100);
 		expect(server.duplicates()).toEqual([]);
+	});
+});
+
+describe('the run-control layer around one attempt', () => {
+	const request = (method: 'GET' | 'POST') => ({
+		method,
+		url: `${BASE}/messages/send`,
+		headers: {},
+		timeoutMs: 1_000,
+	});
+	const refused = () =>
+		new RateLimitError('Rate limit exceeded.', { httpStatus: 429, retryAfterMs: 1_000 });
+
+	test('a stopped run starts nothing: the attempt is never made and reports not sent', async () => {
+		const clock = new FakeClock();
+		const run = new RunControl({ now: clock.now });
+		let attempts = 0;
+		const send = withRunControl(run)(async () => {
+			attempts++;
+			return { status: 200, body: {} };
+		});
+		run.stop();
+		const error = await send(request('POST')).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(CancelledError);
+		expect((error as CancelledError).mayHaveBeenSent).toBe(false);
+		expect(attempts).toBe(0);
+	});
+
+	test.each([
+		['POST', true],
+		['GET', false],
+	] as const)(
+		'Stop while a %s is in flight ends it at once, may-have-been-sent: %s (the one verdict)',
+		async (method, mayHaveBeenSent) => {
+			const clock = new FakeClock();
+			const run = new RunControl({ now: clock.now });
+			const send = withRunControl(run)(async () => {
+				await clock.sleep(10_000);
+				return { status: 200, body: {} };
+			});
+			const outcome = send(request(method)).catch((e: unknown) => e);
+			await clock.advanceTo(100);
+			run.stop();
+			const error = await outcome;
+			expect(clock.now()).toBe(100);
+			expect(error).toBeInstanceOf(NetworkError);
+			expect(error).toMatchObject({ phase: 'response', mayHaveBeenSent });
+		},
+	);
+
+	test('an answer that arrived before Stop is kept', async () => {
+		const clock = new FakeClock();
+		const run = new RunControl({ now: clock.now });
+		const send = withRunControl(run)(async () => ({ status: 202, body: { id: 'm-1' } }));
+		const answer = await send(request('POST'));
+		run.stop();
+		expect(answer).toEqual({ status: 202, body: { id: 'm-1' } });
+	});
+
+	test("a refused attempt's flight is charged to the wait budget; a served one is not", async () => {
+		const clock = new FakeClock();
+		const run = new RunControl({ now: clock.now, waitBudgetMs: 60_000 });
+		let refuse = false;
+		const send = withRunControl(run)(async () => {
+			await clock.sleep(500);
+			if (refuse) throw refused();
+			return { status: 202, body: {} };
+		});
+		await clock.run(send(request('POST')));
+		expect(run.waitedMs).toBe(0);
+		refuse = true;
+		await clock.run(send(request('POST')).catch(() => undefined));
+		expect(run.waitedMs).toBe(500);
+	});
+});
+
+describe("the run's wait between retries", () => {
+	test('stopped: a refused or unsent request reports not sent, one that may have been sent keeps its error', async () => {
+		const clock = new FakeClock();
+		const run = new RunControl({ now: clock.now });
+		const wait = run.retryWait(clock.sleep);
+		run.stop();
+		const ambiguous = new NetworkError('reset', { phase: 'response', mayHaveBeenSent: true });
+		const notSent = new NetworkError('refused', { phase: 'connect', mayHaveBeenSent: false });
+		const throttled = new RateLimitError('429', { httpStatus: 429, retryAfterMs: 1_000 });
+		await expect(wait(1_000, throttled)).rejects.toBeInstanceOf(CancelledError);
+		await expect(wait(1_000, notSent)).rejects.toBeInstanceOf(CancelledError);
+		await expect(wait(1_000, ambiguous)).rejects.toBe(ambiguous);
+	});
+
+	test('a wait on a refusal is charged to the budget; one that would overspend it ends the request, not sent', async () => {
+		const clock = new FakeClock();
+		const run = new RunControl({ now: clock.now, waitBudgetMs: 10_000 });
+		const wait = run.retryWait(clock.sleep);
+		const throttled = (ms: number) =>
+			new RateLimitError('429', { httpStatus: 429, retryAfterMs: ms });
+		await clock.run(wait(6_000, throttled(6_000)));
+		expect(run.waitedMs).toBe(6_000);
+		const error = await wait(6_000, throttled(6_000)).catch((e: unknown) => e);
+		expect(error).toMatchObject({ code: 'wait_budget_spent', mayHaveBeenSent: false });
+		// A backoff after a server error is not a refusal: never charged.
+		const failed = new NetworkError('refused', { phase: 'connect', mayHaveBeenSent: false });
+		await clock.run(wait(3_000, failed));
+		expect(run.waitedMs).toBe(6_000);
+	});
+
+	test('Stop during the wait ends it at once', async () => {
+		const clock = new FakeClock();
+		const run = new RunControl({ now: clock.now });
+		const throttled = new RateLimitError('429', { httpStatus: 429, retryAfterMs: 60_000 });
+		const waiting = run
+			.retryWait(clock.sleep)(60_000, throttled)
+			.catch((e: unknown) => e);
+		await clock.advanceTo(1_000);
+		run.stop();
+		expect(await waiting).toBeInstanceOf(CancelledError);
+		expect(clock.now()).toBe(1_000);
 	});
 });

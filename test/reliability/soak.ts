@@ -14,9 +14,9 @@ import { startEmulator } from '../../emulator';
 import type { EmulatorOptions, RunningEmulator } from '../../emulator';
 import { IntelliPortalClient } from '../../shared';
 import type { IntelliPortalError } from '../../shared';
-import { AdaptiveRateGovernor, runBulk } from '../../shared/pacing';
+import { AdaptiveRateGovernor, bulkLayers, runBulk } from '../../shared';
 import { createAxiosTransport } from '../../shared/transports/axios';
-import { ZAPIER_TIMEOUT_MS } from '../../zapier/src/client';
+import { ZAPIER_TIMEOUT_MS } from '../../zapier/src/apiClient';
 import zapier from 'zapier-platform-core';
 
 import App from '../../zapier/src';
@@ -117,7 +117,7 @@ async function sendViaCore(emu: RunningEmulator, run: string, n: number, timeout
 		baseUrl: emu.baseUrl,
 		transport: createAxiosTransport(),
 		timeoutMs,
-		governor,
+		layers: bulkLayers({ governor, sleep }),
 	});
 	const results = await runBulk(
 		Array.from({ length: n }, (_, i) => i),

@@ -10,7 +10,7 @@ import type { ZObject } from 'zapier-platform-core';
 import type { EmulatorConfig, RunningEmulator } from '../../emulator';
 import { NetworkError, ServerError } from '../../shared';
 import App from '../../zapier/src';
-import { ZAPIER_RETRY } from '../../zapier/src/client';
+import { ZAPIER_RETRY } from '../../zapier/src/apiClient';
 import {
 	MAY_HAVE_BEEN_SENT_NOTICE,
 	NOT_SENT_NOTICE,

@@ -1,7 +1,7 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import { keyEnvironment, PRODUCTION_KEY_PREFIX, SANDBOX_KEY_PREFIX } from '../../shared';
-import { createClient } from './client';
+import { createClient } from './apiClient';
 import { handled } from './errors';
 
 const ENVIRONMENT_LABELS: Record<string, string> = {

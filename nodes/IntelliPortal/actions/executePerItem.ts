@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { IntelliPortalClient } from '../../../shared';
-import { errorItemJson, toNodeError } from '../errors';
-import { getIntelliPortalClient } from '../transport/client';
+import { errorItemJson, failEveryItem, toNodeError } from '../errors';
+import { getIntelliPortalClient } from '../transport/apiClient';
 
 /** One item's work: the API results it produced (one output item each). */
 export type ItemOperation = (
@@ -25,8 +25,7 @@ export async function executePerItem(
 	try {
 		({ client, apiKey } = await getIntelliPortalClient.call(this));
 	} catch (error) {
-		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0, apiKey);
-		return items.map((_, i) => ({ json: errorItemJson(error, apiKey), pairedItem: { item: i } }));
+		return failEveryItem(this, error, items.length, apiKey);
 	}
 
 	const returnData: INodeExecutionData[] = [];

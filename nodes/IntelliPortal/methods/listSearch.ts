@@ -2,7 +2,7 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import { rankClient } from '../../../shared';
 import { toNodeError } from '../errors';
-import { getIntelliPortalClient } from '../transport/client';
+import { getIntelliPortalClient } from '../transport/apiClient';
 
 const PAGE_SIZE = 50;
 /** With a filter, scan a few pages per call so a match further down still shows up quickly. */

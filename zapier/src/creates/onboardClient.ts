@@ -1,7 +1,7 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import type { ClientSignupInput } from '../../../shared';
-import { createClient } from '../client';
+import { createClient } from '../apiClient';
 import { handled } from '../errors';
 import { CLIENT_LABELS, labelsByPath } from '../fields';
 import { clientOutputFields, clientSample } from '../samples';

@@ -1,7 +1,7 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import type { SendTemplateInput } from '../../../shared';
-import { createClient } from '../client';
+import { createClient } from '../apiClient';
 import { handled } from '../errors';
 import { clientRefField, labelsByPath, recipientField } from '../fields';
 import { messageOutputFields, messageSample } from '../samples';

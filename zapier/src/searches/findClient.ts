@@ -1,7 +1,7 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import { findClients } from '../../../shared';
-import { createClient } from '../client';
+import { createClient } from '../apiClient';
 import { handled } from '../errors';
 import { CLIENT_LABELS } from '../fields';
 import { clientOutputFields, clientSample } from '../samples';

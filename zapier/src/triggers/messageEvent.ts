@@ -17,7 +17,7 @@ import {
 } from '../../../shared';
 import type { WebhookConfig, WebhookEventType } from '../../../shared';
 import { isRecord } from '../../../shared/guards';
-import { createClient } from '../client';
+import { createClient } from '../apiClient';
 import { handled } from '../errors';
 import { subscribeRefusal, unsubscribeLeft } from '../ownershipMessages';
 import { eventOutputFields, sampleEvent } from '../samples';

@@ -2,7 +2,7 @@ import type { Bundle, ZObject } from 'zapier-platform-core';
 
 import { readNewestClients } from '../../../shared';
 import type { Client } from '../../../shared';
-import { createClient } from '../client';
+import { createClient } from '../apiClient';
 import { handled } from '../errors';
 import { clientOutputFields, clientSample } from '../samples';
 

@@ -1,25 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS, LIMITS, RunControl } from '../../../../shared';
+import { DEFAULT_TIMEOUT_MS, LIMITS } from '../../../../shared';
 import type { SendMessageInput } from '../../../../shared';
-import { errorItemJson, toNodeError } from '../../errors';
+import { failEveryItem } from '../../errors';
 import { own, parameterError, readParameter } from '../../fields';
-import { getIntelliPortalClient } from '../../transport/client';
-import { N8nTransport } from '../../transport/N8nTransport';
-import {
-	DEFAULT_CONCURRENCY,
-	accountGovernor,
-	cancelSignalOf,
-	listenForCancellation,
-} from '../sendMessages';
+import { startPacedRun } from '../pacedRun';
+import type { VersionSettings } from '../versionSettings';
 import {
 	DEFAULT_APPROVE_LABEL,
 	DEFAULT_DECLINE_LABEL,
 	DEFAULT_RESPOND_LABEL,
 } from './sendAndWaitFields';
 import { waitTill } from './sendAndWaitLimit';
-import { DEFAULT_WAIT_BUDGET_MINUTES } from './sendFields';
+import { DEFAULT_CONCURRENCY } from './sendFields';
 
 export { sendAndWaitOption as option } from './sendAndWaitFields';
 
@@ -117,33 +111,6 @@ function buildRequest(ctx: IExecuteFunctions): SendMessageInput {
 	};
 }
 
-/** The core's client for this send: the account's shared pacing, Stop, the sends' wait budget. */
-async function coreClient(ctx: IExecuteFunctions, account: { apiKey: string }) {
-	const transport = new N8nTransport(ctx);
-	const clock = {
-		sleep: async (ms: number) => await transport.sleep(ms),
-		now: () => transport.now(),
-	};
-	const run = new RunControl({
-		now: clock.now,
-		waitBudgetMs: DEFAULT_WAIT_BUDGET_MINUTES * 60_000,
-		signal: cancelSignalOf(ctx),
-	});
-	listenForCancellation(ctx, run);
-	const setup = await getIntelliPortalClient.call(ctx, {
-		transport,
-		run,
-		timeoutMs: DEFAULT_TIMEOUT_MS,
-		governorFor: (resolved) =>
-			accountGovernor(resolved, clock, {
-				concurrency: DEFAULT_CONCURRENCY,
-				maxRequestsPerSecond: 0,
-			}),
-	});
-	account.apiKey = setup.apiKey;
-	return setup.client;
-}
-
 function tooManyItems(ctx: IExecuteFunctions, count: number): NodeOperationError {
 	return new NodeOperationError(
 		ctx.getNode(),
@@ -164,18 +131,25 @@ function tooManyItems(ctx: IExecuteFunctions, count: number): NodeOperationError
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	version: VersionSettings,
 ): Promise<INodeExecutionData[]> {
 	const account = { apiKey: '' };
 	try {
 		if (items.length > 1) throw tooManyItems(this, items.length);
 		const until = waitTill(this, new Date());
-		const client = await coreClient(this, account);
+		// Paced and stopped like the sends, within the version's wait budget.
+		const { client, apiKey } = await startPacedRun(this, {
+			concurrency: DEFAULT_CONCURRENCY,
+			maxRequestsPerSecond: 0,
+			timeoutMs: DEFAULT_TIMEOUT_MS,
+			waitBudgetMs:
+				version.waitBudgetMinutes === undefined ? undefined : version.waitBudgetMinutes * 60_000,
+		});
+		account.apiKey = apiKey;
 		await client.sendMessage(buildRequest(this));
 		await this.putExecutionToWait(until);
 		return items;
 	} catch (error) {
-		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, 0, account.apiKey);
-		const json = errorItemJson(error, account.apiKey);
-		return items.map((_, i) => ({ json, pairedItem: { item: i } }));
+		return failEveryItem(this, error, items.length, account.apiKey);
 	}
 }

@@ -5,6 +5,12 @@ import { DEFAULT_TIMEOUT_MS } from '../../../../shared';
 /** Longest per-request timeout the node accepts (10 minutes). */
 export const MAX_TIMEOUT_MS = 600_000;
 
+/**
+ * Enough in flight to reach a 200 req/s limit at ~80 ms round trips; the adaptive governor backs
+ * off on the first 429, so a higher ceiling costs nothing against a stricter limit.
+ */
+export const DEFAULT_CONCURRENCY = 16;
+
 /** Upper bound of the Concurrency option (the node enforces it for expressions too). */
 export const MAX_CONCURRENCY = 50;
 
@@ -201,7 +207,7 @@ export function sendOptionsField(extra: INodeProperties[]): INodeProperties {
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				default: 16,
+				default: DEFAULT_CONCURRENCY,
 				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 				description:
 					'How many messages of this run are in flight at once. Output order always matches input order.',

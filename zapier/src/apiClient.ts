@@ -1,6 +1,6 @@
 import type { Bundle, ZObject } from 'zapier-platform-core';
 
-import { IntelliPortalClient } from '../../shared';
+import { IntelliPortalClient, withRetry } from '../../shared';
 import type { Environment } from '../../shared';
 import packageJson from '../package.json';
 import { createZapierTransport } from './zapierTransport';
@@ -26,19 +26,21 @@ function text(value: unknown): string | undefined {
 	return trimmed === '' ? undefined : trimmed;
 }
 
-/** Build the core client from the connection (`bundle.authData`): apiKey, environment, baseUrl. */
+/** The core's API client from the connection (`bundle.authData`): apiKey, environment, baseUrl. */
 export function createClient(z: ZObject, bundle: Bundle): IntelliPortalClient {
 	const authData = (bundle.authData ?? {}) as Record<string, unknown>;
 	const environment = (text(authData.environment) ?? 'auto') as Environment;
 	const baseUrl = text(authData.baseUrl);
+	const transport = createZapierTransport(z);
 	return new IntelliPortalClient({
 		apiKey:
 			typeof authData.apiKey === 'string' ? authData.apiKey.trim() : (authData.apiKey as string),
 		environment,
 		// The core decides what a base URL means for each environment (required for custom).
 		...(baseUrl !== undefined ? { baseUrl } : {}),
-		transport: createZapierTransport(z),
-		retry: ZAPIER_RETRY,
+		transport,
+		// A short retry: Zapier re-runs a throttled step itself after the server's delay.
+		layers: [withRetry({ policy: ZAPIER_RETRY, wait: async (ms) => await transport.sleep(ms) })],
 		timeoutMs: ZAPIER_TIMEOUT_MS,
 		clientName: `${packageJson.name}/${packageJson.version}`,
 	});

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { ENVIRONMENTS, IntelliPortalClient, resolveEnvironment } from '../../../shared';
-import type { Environment, RateGovernor, RunControl } from '../../../shared';
+import { ENVIRONMENTS, IntelliPortalClient, resolveEnvironment, withRetry } from '../../../shared';
+import type { Environment, Layer } from '../../../shared';
 import { CREDENTIAL_TYPE, N8nTransport } from './N8nTransport';
 import type { N8nHttpContext } from './N8nTransport';
 
@@ -26,17 +26,20 @@ export async function readCredentials(this: N8nHttpContext): Promise<IntelliPort
 	return { apiKey, environment, baseUrl, decrypted: raw };
 }
 
+/** The account a client talks to: what its layers may be keyed by (the account's governor). */
+export interface ApiAccount {
+	baseUrl: string;
+	apiKey: string;
+}
+
 /**
- * Builds the API core's client on n8n's HTTP helpers. The core resolves the server from the
- * environment (or key prefix) and validates the configuration; n8n adds the bearer header.
+ * The core's client on n8n's HTTP helpers (n8n adds the bearer header). `layers` wraps every
+ * request; by default a single call's retry.
  */
 export async function getIntelliPortalClient(
 	this: N8nHttpContext,
 	options: {
-		governor?: RateGovernor;
-		/** The account's governor (shared pacing), from the resolved server and the key. */
-		governorFor?: (account: { baseUrl: string; apiKey: string }) => RateGovernor;
-		run?: RunControl;
+		layers?: (account: ApiAccount, transport: N8nTransport) => Layer[];
 		transport?: N8nTransport;
 		timeoutMs?: number;
 	} = {},
@@ -49,19 +52,14 @@ export async function getIntelliPortalClient(
 		environment: credentials.environment,
 		baseUrl: credentials.baseUrl,
 	};
-	const governor =
-		options.governor ??
-		(options.governorFor
-			? options.governorFor({
-					baseUrl: resolveEnvironment(settings).baseUrl,
-					apiKey: credentials.apiKey,
-				})
-			: undefined);
+	const account = { baseUrl: resolveEnvironment(settings).baseUrl, apiKey: credentials.apiKey };
+	const layers = options.layers
+		? options.layers(account, transport)
+		: [withRetry({ wait: async (ms) => await transport.sleep(ms) })];
 	const client = new IntelliPortalClient({
 		...settings,
 		transport,
-		governor,
-		run: options.run,
+		layers,
 		timeoutMs: options.timeoutMs,
 	});
 	return { client, apiKey: credentials.apiKey };
