@@ -27,7 +27,6 @@ import type {
 	WebhookConfig,
 	WebhookConfigUpdateInput,
 } from './types';
-import { encodeQuery } from './url';
 import {
 	CLIENTS_MAX_PAGE_SIZE,
 	validateClientSignup,
@@ -241,9 +240,13 @@ export class IntelliPortalClient {
 		};
 		if (hasBody) headers['Content-Type'] = 'application/json';
 		if (!this.#transport.authenticates) headers.Authorization = `Bearer ${this.#apiKey}`;
+		const query = new URLSearchParams();
+		for (const [name, value] of Object.entries(spec.query ?? {}))
+			if (value !== undefined) query.set(name, String(value));
+		const search = query.toString() === '' ? '' : `?${query}`;
 		return await this.#send({
 			method: spec.method,
-			url: `${this.baseUrl}${spec.path}${spec.query ? encodeQuery(spec.query) : ''}`,
+			url: `${this.baseUrl}${spec.path}${search}`,
 			headers,
 			...(hasBody ? { body: spec.body } : {}),
 			timeoutMs: this.#timeoutMs,

@@ -50,8 +50,6 @@ export type { RetryDecision, RetryInput, RetryOptions, RetryPolicy } from './ret
 export { REDACTED, redact, redactValue } from './redact';
 export { headerValue, hasHeader, normaliseHeaders, parseResponseBody } from './http';
 export type { ResponseHeaders } from './http';
-export { isHttpUrl, parseHttpUrl } from './url';
-export type { ParsedHttpUrl } from './url';
 export {
 	expandEventSelection,
 	parseWebhookEvent,
