@@ -1,55 +1,47 @@
 /**
- * Public entry of the IntelliPortal API core (dist/shared/index.js). Hosts import only from here
- * (the standalone axios transport lives in ./transports/axios).
+ * Public entry of the API core (dist/shared/index.js): what the hosts (nodes, credentials, the
+ * Zapier app, scripts, bench) use. Tests import the modules themselves.
  */
-export { IntelliPortalClient, DEFAULT_TIMEOUT_MS } from './apiClient';
-export type { IntelliPortalClientOptions } from './apiClient';
-export { compose, exchange } from './send';
-export type { Answer, Layer, Send } from './send';
-export { findClients, rankClient } from './clientSearch';
-export { MAX_PROBED_POSITION, NEWEST_CLIENTS_PER_POLL, readNewestClients } from './newestClients';
-export type { ClientPageReader, NewestClientsOptions } from './newestClients';
-export type { ClientSearch } from './clientSearch';
-export * from './errors';
-export * from './transport';
-export * from './types';
+export { DEFAULT_TIMEOUT_MS, IntelliPortalClient } from './apiClient';
+export type { Layer } from './send';
+export { withRetry } from './retry';
+export { failurePhaseForCode, TransportFailure } from './transport';
+export type { Transport, TransportRequest, TransportResponse } from './transport';
 export {
-	BASE_URLS,
+	AuthenticationError,
+	ConfigurationError,
+	ConflictError,
+	IntelliPortalError,
+	NetworkError,
+	NotFoundError,
+	RateLimitError,
+	ServerError,
+	ValidationError,
+} from './errors';
+export { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './types';
+export type {
+	Client,
+	ClientSignupInput,
+	MessageResponse,
+	SendMessageInput,
+	SendTemplateInput,
+	WebhookConfig,
+	WebhookEvent,
+	WebhookEventType,
+} from './types';
+export {
 	ENVIRONMENTS,
 	keyEnvironment,
-	PRODUCTION_BASE_URL,
 	PRODUCTION_KEY_PREFIX,
-	SANDBOX_BASE_URL,
-	SANDBOX_KEY_PREFIX,
-	normaliseBaseUrl,
 	resolveEnvironment,
+	SANDBOX_KEY_PREFIX,
 } from './environment';
-export type { Environment, EnvironmentOptions, ResolvedEnvironment } from './environment';
-export {
-	CLIENTS_DEFAULT_PAGE_SIZE,
-	CLIENTS_MAX_PAGE_SIZE,
-	DEFAULT_LIST_ALL_MAX,
-	LIMITS,
-	validateClientSignup,
-	validateListAll,
-	validateListClients,
-	validateSendMessage,
-	validateSendTemplate,
-	validateWebhookUpdate,
-	webhookUrlProblem,
-} from './validation';
-export {
-	DEFAULT_RETRY_POLICY,
-	PACED_THROTTLE_BUDGET_MS,
-	backoffDelay,
-	decideRetry,
-	resolveRetryPolicy,
-	withRetry,
-} from './retry';
-export type { RetryDecision, RetryInput, RetryOptions, RetryPolicy } from './retry';
-export { REDACTED, redact, redactValue } from './redact';
-export { headerValue, hasHeader, normaliseHeaders, parseResponseBody } from './http';
-export type { ResponseHeaders } from './http';
+export type { Environment } from './environment';
+export { LIMITS, validateWebhookUpdate } from './validation';
+export { hasHeader, normaliseHeaders, parseResponseBody } from './http';
+export { redact } from './redact';
+export { findClients, rankClient } from './clientSearch';
+export { readNewestClients } from './newestClients';
 export {
 	expandEventSelection,
 	parseWebhookEvent,
@@ -58,33 +50,15 @@ export {
 	verifyDelivery,
 } from './webhooks';
 export type { DeliveryVerdict } from './webhooks';
-export { REGISTRATION_PARAMS, appendSecret, webhookConfigForDisplay } from './webhookUrl';
+export { appendSecret, REGISTRATION_PARAMS, webhookConfigForDisplay } from './webhookUrl';
+export type { WebhookRegistration } from './webhookRecord';
 export { activateWebhook, deactivateWebhook, isWebhookRegistered } from './webhookOwnership';
 export type { RecordProblem, RefusalReason, WebhookHolder } from './webhookOwnershipPlan';
-export type { WebhookRegistration } from './webhookRecord';
 export { RecentEventIds } from './eventDedupe';
-export {
-	AdaptiveRateGovernor,
-	GovernorRegistry,
-	RunControl,
-	accountKey,
-	bulkLayers,
-	runBulk,
-	sharedGovernors,
-	withPacing,
-	withRunControl,
-} from './pacing';
-export type {
-	AbortSignalLike,
-	GovernorRegistryOptions,
-	RunControlOptions,
-	RunStop,
-	AdaptiveRateGovernorOptions,
-	BulkResult,
-	HostClock,
-	ObservableRateGovernor,
-	RateGovernor,
-	RateGovernorOutcome,
-	RateGovernorStatus,
-	RunBulkOptions,
-} from './pacing';
+export { AdaptiveRateGovernor } from './pacing/governor';
+export type { ObservableRateGovernor, RateGovernor } from './pacing/governor';
+export { sharedGovernors } from './pacing/registry';
+export { RunControl } from './pacing/run';
+export type { AbortSignalLike } from './pacing/run';
+export { runBulk } from './pacing/bulk';
+export { bulkLayers } from './pacing/bulkLayers';

@@ -40,9 +40,9 @@ export const PACED_THROTTLE_BUDGET_MS = 600_000;
  * is retried like any other failure, within `maxAttempts`: a server answering that way forever
  * would otherwise be retried without end.
  */
-export const MIN_PACED_RETRY_AFTER_MS = 1_000;
+const MIN_PACED_RETRY_AFTER_MS = 1_000;
 
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
+const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 	maxAttempts: 4,
 	baseDelayMs: 500,
 	maxDelayMs: 8_000,
@@ -56,7 +56,7 @@ function count(value: unknown, fallback: number, min: number): number {
 }
 
 /** Fills in defaults and ignores nonsense values (negative, NaN). */
-export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
+function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
 	const d = DEFAULT_RETRY_POLICY;
 	return {
 		maxAttempts: Math.floor(count(partial.maxAttempts, d.maxAttempts, 1)),
@@ -77,7 +77,7 @@ export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPol
  * Backoff before retry n (n = 1 for the first retry): "equal jitter", i.e. half the exponential
  * step plus a random part of the other half: step * (0.5 + 0.5 * random), step = min(max, base * 2^(n-1)).
  */
-export function backoffDelay(retryNumber: number, policy: RetryPolicy): number {
+function backoffDelay(retryNumber: number, policy: RetryPolicy): number {
 	const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1));
 	const r = Math.min(Math.max(policy.random(), 0), 1);
 	return Math.round(step * (0.5 + 0.5 * r));

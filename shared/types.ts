@@ -10,9 +10,6 @@ type Schemas = components['schemas'];
 export type SendMessageRequest = Schemas['SendMessageRequest'];
 export type SendTemplateRequest = Schemas['SendTemplateRequest'];
 export type ClientSignupRequest = Schemas['ClientSignupRequest'];
-export type ErrorResponse = Schemas['ErrorResponse'];
-
-export type MessageType = SendMessageRequest['type'];
 
 /**
  * A request as a host hands it to the core, before validation: the request's own field names,

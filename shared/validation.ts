@@ -35,7 +35,7 @@ export const LIMITS = {
 } as const;
 
 export const CLIENTS_MAX_PAGE_SIZE = 100;
-export const CLIENTS_DEFAULT_PAGE_SIZE = 20;
+const CLIENTS_DEFAULT_PAGE_SIZE = 20;
 
 type Obj = Record<string, unknown>;
 
@@ -275,7 +275,7 @@ export function validateListClients(input: unknown): Required<ListClientsOptions
  * on an empty page or when `total` is reached (see ClientPage); never on a merely short page. */
 export const DEFAULT_LIST_ALL_MAX = Number.MAX_SAFE_INTEGER;
 
-export const DEFAULT_LIST_MAX_PAGES = 10_000;
+const DEFAULT_LIST_MAX_PAGES = 10_000;
 
 export function validateListAll(input: unknown): {
 	max: number;
@@ -307,7 +307,7 @@ export function validateListAll(input: unknown): {
 }
 
 /** Webhook URL rule: https, or http for loopback hosts only. */
-export function webhookUrlProblem(url: string): string | undefined {
+function webhookUrlProblem(url: string): string | undefined {
 	const parsed = parseHttpUrl(url);
 	if (!parsed) return 'must be an absolute https URL';
 	if (parsed.scheme === 'http' && !isLoopbackHost(parsed.host)) {

@@ -75,12 +75,6 @@ export class GovernorRegistry {
 		return governor;
 	}
 
-	/** Marks the account's governor as used now (a run that just finished keeps it warm). */
-	touch(account: GovernorAccount, now: number): void {
-		const found = this.entries.get(accountKey(account.baseUrl, account.apiKey, account.settings));
-		if (found) found.lastUsed = now;
-	}
-
 	private expire(now: number): void {
 		for (const [key, entry] of this.entries) {
 			if (entry.governor.idle() && now - entry.lastUsed >= this.idleMs) this.entries.delete(key);

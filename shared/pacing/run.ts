@@ -18,7 +18,6 @@ import type { RunStop } from './governor';
 export interface AbortSignalLike {
 	readonly aborted: boolean;
 	addEventListener?(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-	removeEventListener?(type: 'abort', listener: () => void): void;
 }
 
 export interface RunControlOptions {
@@ -29,10 +28,9 @@ export interface RunControlOptions {
 	signal?: AbortSignalLike;
 }
 
-export const STOPPED_MESSAGE = 'The run was stopped before this message was sent; it was not sent.';
+const STOPPED_MESSAGE = 'The run was stopped before this message was sent; it was not sent.';
 
 export class RunControl implements RunStop {
-	readonly startedAt: number;
 	readonly waitBudgetMs: number | undefined;
 	private readonly now: () => number;
 	private readonly listeners = new Set<() => void>();
@@ -43,7 +41,6 @@ export class RunControl implements RunStop {
 
 	constructor(options: RunControlOptions) {
 		this.now = options.now;
-		this.startedAt = options.now();
 		const budget = options.waitBudgetMs;
 		if (budget !== undefined && !(typeof budget === 'number' && budget >= 0)) {
 			throw new RangeError(`waitBudgetMs must be 0 or more, got ${String(budget)}`);

@@ -11,8 +11,9 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { IntelliPortalClient, IntelliPortalError } from '../../shared';
-import type { Transport, TransportRequest, TransportResponse } from '../../shared';
+import { IntelliPortalClient } from '../../shared/apiClient';
+import { IntelliPortalError } from '../../shared/errors';
+import type { Transport, TransportRequest, TransportResponse } from '../../shared/transport';
 import { createAxiosTransport } from '../../shared/transports/axios';
 
 const ROOT = join(__dirname, '..', '..');

@@ -2,7 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 
-import { IntelliPortalClient, NetworkError, TransportFailure, withRetry } from '../../shared';
+import { IntelliPortalClient } from '../../shared/apiClient';
+import { NetworkError } from '../../shared/errors';
+import { withRetry } from '../../shared/retry';
+import { TransportFailure } from '../../shared/transport';
 import { createAxiosTransport } from '../../shared/transports/axios';
 
 const KEY = 'ik_test_SECRETaxios0123456789';

@@ -1,5 +1,6 @@
-import { IntelliPortalClient, findClients, rankClient } from '../../shared';
-import type { Client } from '../../shared';
+import { IntelliPortalClient } from '../../shared/apiClient';
+import { findClients, rankClient } from '../../shared/clientSearch';
+import type { Client } from '../../shared/types';
 import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
 
 const acme: Client = {

@@ -1,9 +1,9 @@
 import {
-	ConfigurationError,
 	PRODUCTION_BASE_URL,
-	SANDBOX_BASE_URL,
 	resolveEnvironment,
-} from '../../shared';
+	SANDBOX_BASE_URL,
+} from '../../shared/environment';
+import { ConfigurationError } from '../../shared/errors';
 import contract from '../../shared/openapi.json';
 
 function configError(fn: () => unknown): ConfigurationError {

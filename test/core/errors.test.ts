@@ -1,14 +1,14 @@
 import {
 	AuthenticationError,
 	ConflictError,
+	fromHttpResponse,
 	IntelliPortalError,
 	NotFoundError,
+	parseRetryAfter,
 	RateLimitError,
 	ServerError,
 	ValidationError,
-	fromHttpResponse,
-	parseRetryAfter,
-} from '../../shared';
+} from '../../shared/errors';
 
 const NOW = Date.parse('2026-11-25T06:00:00Z');
 

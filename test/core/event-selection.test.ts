@@ -1,9 +1,5 @@
-import {
-	ALL_EVENTS,
-	WEBHOOK_EVENT_TYPES,
-	expandEventSelection,
-	receivedEventTypes,
-} from '../../shared';
+import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from '../../shared/types';
+import { expandEventSelection, receivedEventTypes } from '../../shared/webhooks';
 
 describe('event selections: the one place that expands "all events"', () => {
 	test('ALL_EVENTS becomes every event type, in the core order, without duplicates', () => {

@@ -5,23 +5,23 @@
  */
 import fc from 'fast-check';
 
+import { IntelliPortalClient } from '../../shared/apiClient';
+import { ValidationError } from '../../shared/errors';
 import {
-	IntelliPortalClient,
-	ValidationError,
-	parseWebhookEvent,
 	validateClientSignup,
 	validateListAll,
 	validateListClients,
 	validateSendMessage,
 	validateSendTemplate,
 	validateWebhookUpdate,
-} from '../../shared';
+} from '../../shared/validation';
+import { parseWebhookEvent } from '../../shared/webhooks';
 import type {
 	ClientSignupInput,
 	SendMessageInput,
 	SendTemplateInput,
 	WebhookConfigUpdateInput,
-} from '../../shared';
+} from '../../shared/types';
 import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
 import { recordFuzzCases } from '../reliability/fuzzCount';
 

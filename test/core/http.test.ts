@@ -1,4 +1,4 @@
-import { headerValue, hasHeader, normaliseHeaders, parseResponseBody } from '../../shared';
+import { hasHeader, headerValue, normaliseHeaders, parseResponseBody } from '../../shared/http';
 
 describe('shared/http: the one place for header names and response bodies', () => {
 	test('normaliseHeaders lower-cases names and joins repeated values, for every host shape', () => {

@@ -3,8 +3,12 @@
  * contract allows: oldest or newest first, with or without `total`, capped pages, and the ones
  * that must fail (offset ignored, a list that never ends). Requests are counted per call.
  */
-import { MAX_PROBED_POSITION, NEWEST_CLIENTS_PER_POLL, readNewestClients } from '../../shared';
-import type { Client, ClientPage } from '../../shared';
+import {
+	MAX_PROBED_POSITION,
+	NEWEST_CLIENTS_PER_POLL,
+	readNewestClients,
+} from '../../shared/newestClients';
+import type { Client, ClientPage } from '../../shared/types';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 

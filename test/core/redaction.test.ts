@@ -1,6 +1,9 @@
 import { inspect } from 'node:util';
 
-import { IntelliPortalClient, IntelliPortalError, TransportFailure, redact } from '../../shared';
+import { IntelliPortalClient } from '../../shared/apiClient';
+import { IntelliPortalError } from '../../shared/errors';
+import { redact } from '../../shared/redact';
+import { TransportFailure } from '../../shared/transport';
 import { redactValue } from '../../shared/redact';
 import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
 import type { Scripted } from './helpers/fake-transport';

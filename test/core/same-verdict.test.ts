@@ -10,7 +10,8 @@ import type { ZObject } from 'zapier-platform-core';
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { IntelliPortalClient, withRetry } from '../../shared';
+import { IntelliPortalClient } from '../../shared/apiClient';
+import { withRetry } from '../../shared/retry';
 import { N8nTransport } from '../../nodes/IntelliPortal/transport/N8nTransport';
 import { errorItemJson, toNodeError } from '../../nodes/IntelliPortal/errors';
 import { createZapierTransport } from '../../zapier/src/zapierTransport';

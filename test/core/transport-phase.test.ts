@@ -1,4 +1,4 @@
-import { failurePhaseForCode } from '../../shared';
+import { failurePhaseForCode } from '../../shared/transport';
 
 describe('failurePhaseForCode (shared by the axios, n8n and Zapier transports)', () => {
 	it.each([

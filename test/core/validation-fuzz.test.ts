@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 
+import { IntelliPortalClient } from '../../shared/apiClient';
+import { ValidationError } from '../../shared/errors';
 import {
-	IntelliPortalClient,
-	ValidationError,
-	parseWebhookEvent,
 	validateClientSignup,
 	validateListClients,
 	validateSendMessage,
 	validateSendTemplate,
 	validateWebhookUpdate,
-} from '../../shared';
-import type { SendMessageInput } from '../../shared';
+} from '../../shared/validation';
+import { parseWebhookEvent } from '../../shared/webhooks';
+import type { SendMessageInput } from '../../shared/types';
 import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
 import { recordFuzzCases } from '../reliability/fuzzCount';
 

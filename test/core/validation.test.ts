@@ -1,12 +1,12 @@
+import { ValidationError } from '../../shared/errors';
+import { WEBHOOK_EVENT_TYPES } from '../../shared/types';
 import {
-	ValidationError,
 	validateClientSignup,
 	validateListClients,
 	validateSendMessage,
 	validateSendTemplate,
 	validateWebhookUpdate,
-	WEBHOOK_EVENT_TYPES,
-} from '../../shared';
+} from '../../shared/validation';
 
 function issuesOf(fn: () => unknown): Array<{ field: string; message: string }> {
 	try {

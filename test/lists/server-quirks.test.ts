@@ -8,7 +8,7 @@
 import zapier from 'zapier-platform-core';
 
 import App from '../../zapier/src';
-import { IntelliPortalClient } from '../../shared';
+import { IntelliPortalClient } from '../../shared/apiClient';
 import { createAxiosTransport } from '../../shared/transports/axios';
 import type { EmulatorConfig } from '../../emulator';
 import { startEnv, API_KEY } from '../n8n/helpers';

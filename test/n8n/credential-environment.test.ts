@@ -6,7 +6,7 @@ import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import { IntelliPortalApi } from '../../credentials/IntelliPortalApi.credentials';
-import { resolveEnvironment, SANDBOX_BASE_URL } from '../../shared';
+import { resolveEnvironment, SANDBOX_BASE_URL } from '../../shared/environment';
 import { TestNodeTypes } from './harness';
 
 const credential = new IntelliPortalApi();

@@ -14,7 +14,7 @@ import type {
 
 import { IntelliPortalApi } from '../../credentials/IntelliPortalApi.credentials';
 import { N8nTransport } from '../../nodes/IntelliPortal/transport/N8nTransport';
-import { TransportFailure } from '../../shared';
+import { TransportFailure } from '../../shared/transport';
 import { N8nHarness } from './harness';
 
 const KEY = 'ik_test_transportProbeKey123';

@@ -6,7 +6,8 @@
  */
 import { startEmulator } from '../../emulator/index';
 import type { RunningEmulator } from '../../emulator/index';
-import { AdaptiveRateGovernor, runBulk } from '../../shared/pacing';
+import { runBulk } from '../../shared/pacing/bulk';
+import { AdaptiveRateGovernor } from '../../shared/pacing/governor';
 import { createCoreClient } from '../../bench/core-client';
 
 const API_KEY = 'ik_test_pacing_0123456789abcdef';

@@ -2,7 +2,9 @@
  * Shared pacing per account in a process: the governor registry (keying, expiry, bounds) and
  * four concurrent campaigns of one account on the fake clock against a token-bucket server.
  */
-import { AdaptiveRateGovernor, GovernorRegistry, accountKey, runBulk } from '../../shared';
+import { runBulk } from '../../shared/pacing/bulk';
+import { AdaptiveRateGovernor } from '../../shared/pacing/governor';
+import { accountKey, GovernorRegistry } from '../../shared/pacing/registry';
 import { createHash } from 'node:crypto';
 import { FakeClock, SimulatedApi } from './fake-clock';
 

@@ -2,18 +2,13 @@
  * A bulk run's wait budget and Stop, on the fake clock: the core client (with a governor and a
  * RunControl) and runBulk against scripted servers. No real time passes.
  */
-import {
-	AdaptiveRateGovernor,
-	CancelledError,
-	IntelliPortalClient,
-	NetworkError,
-	RateLimitError,
-	RunControl,
-	bulkLayers,
-	runBulk,
-	withRunControl,
-} from '../../shared';
-import type { Transport, TransportRequest, TransportResponse } from '../../shared';
+import { IntelliPortalClient } from '../../shared/apiClient';
+import { CancelledError, NetworkError, RateLimitError } from '../../shared/errors';
+import { runBulk } from '../../shared/pacing/bulk';
+import { bulkLayers } from '../../shared/pacing/bulkLayers';
+import { AdaptiveRateGovernor } from '../../shared/pacing/governor';
+import { RunControl, withRunControl } from '../../shared/pacing/run';
+import type { Transport, TransportRequest, TransportResponse } from '../../shared/transport';
 import { FakeClock } from './fake-clock';
 
 const KEY = 'ik_test_RUNCONTROLkey0123456789';

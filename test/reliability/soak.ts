@@ -12,9 +12,11 @@
  */
 import { startEmulator } from '../../emulator';
 import type { EmulatorOptions, RunningEmulator } from '../../emulator';
-import { IntelliPortalClient } from '../../shared';
-import type { IntelliPortalError } from '../../shared';
-import { AdaptiveRateGovernor, bulkLayers, runBulk } from '../../shared';
+import { IntelliPortalClient } from '../../shared/apiClient';
+import type { IntelliPortalError } from '../../shared/errors';
+import { runBulk } from '../../shared/pacing/bulk';
+import { bulkLayers } from '../../shared/pacing/bulkLayers';
+import { AdaptiveRateGovernor } from '../../shared/pacing/governor';
 import { createAxiosTransport } from '../../shared/transports/axios';
 import { ZAPIER_TIMEOUT_MS } from '../../zapier/src/apiClient';
 import zapier from 'zapier-platform-core';

@@ -8,7 +8,7 @@
 import type { ZObject } from 'zapier-platform-core';
 
 import type { EmulatorConfig, RunningEmulator } from '../../emulator';
-import { NetworkError, ServerError } from '../../shared';
+import { NetworkError, ServerError } from '../../shared/errors';
 import App from '../../zapier/src';
 import { ZAPIER_RETRY } from '../../zapier/src/apiClient';
 import {

@@ -14,9 +14,9 @@ import {
 	NetworkError,
 	RateLimitError,
 	ServerError,
-	TransportFailure,
 	ValidationError,
-} from '../../shared';
+} from '../../shared/errors';
+import { TransportFailure } from '../../shared/transport';
 import { toZapierError } from '../../zapier/src/errors';
 import { createZapierTransport } from '../../zapier/src/zapierTransport';
 import { API_KEY, appTester, emulator, everythingAbout, rejection, zapierPayload } from './helpers';

@@ -1,4 +1,4 @@
-import type { Transport, TransportRequest, TransportResponse } from '../../../shared';
+import type { Transport, TransportRequest, TransportResponse } from '../../../shared/transport';
 
 export type Scripted =
 	| { status: number; headers?: Record<string, string>; body?: unknown }
