@@ -170,23 +170,39 @@ export class ServerError extends IntelliPortalError {
 	}
 }
 
-/** No HTTP response at all. */
+/** No HTTP response at all: the facts a host words its message from. */
 export class NetworkError extends IntelliPortalError {
 	override readonly kind = 'network';
 	readonly timedOut: boolean;
 	readonly phase: TransportFailurePhase;
+	/** The transport's error code (ECONNREFUSED, ETIMEDOUT, RUN_STOPPED…), when it had one. */
+	readonly transportCode?: string;
+	/** The request's timeout, for a timeout. */
+	readonly timeoutMs?: number;
+	/** The transport's own (redacted) description of the failure. */
+	readonly detail: string;
 
 	constructor(
 		message: string,
-		options: IntelliPortalErrorOptions & { phase: TransportFailurePhase; timedOut?: boolean },
+		options: IntelliPortalErrorOptions & {
+			phase: TransportFailurePhase;
+			timedOut?: boolean;
+			transportCode?: string;
+			timeoutMs?: number;
+			detail?: string;
+		},
 	) {
 		super(message, { code: 'network_error', retryable: true, ...options });
 		this.phase = options.phase;
 		this.timedOut = options.timedOut ?? options.phase === 'timeout';
+		if (options.transportCode !== undefined) this.transportCode = redact(options.transportCode);
+		if (options.timeoutMs !== undefined) this.timeoutMs = options.timeoutMs;
+		this.detail = redact(options.detail ?? this.message);
 	}
 
 	override toJSON(): Record<string, unknown> {
-		return { ...super.toJSON(), phase: this.phase, timedOut: this.timedOut };
+		const out = { ...super.toJSON(), phase: this.phase, timedOut: this.timedOut };
+		return this.transportCode === undefined ? out : { ...out, transportCode: this.transportCode };
 	}
 }
 
@@ -339,7 +355,7 @@ export function fromHttpResponse(
 	if (status === 401 || status === 403) {
 		const what = status === 401 ? 'was not accepted' : 'is not allowed to do this';
 		return new AuthenticationError(
-			`The API key ${what} (${status}${serverMessage ? `: ${serverMessage}` : ''}); check the API key in your credentials.`,
+			`The API key ${what} (${status}${serverMessage ? `: ${serverMessage}` : ''})`,
 			{
 				code: code ?? (status === 401 ? 'unauthorized' : 'forbidden'),
 				httpStatus: status,
@@ -401,29 +417,26 @@ export function fromHttpResponse(
  */
 export function networkError(
 	failure: unknown,
-	method: string,
+	request: { method: string; timeoutMs?: number },
 	secrets: ReadonlyArray<string | undefined> = [],
 ): NetworkError {
 	const phase = failure instanceof TransportFailure ? failure.phase : 'response';
 	const raw = failure instanceof Error ? failure.message : 'request failed';
 	const detail = redact(raw, secrets).slice(0, 300);
-	const mayHaveBeenSent = phase !== 'connect' && method.toUpperCase() !== 'GET';
+	const code = failure instanceof TransportFailure ? failure.code : undefined;
 	const what =
 		phase === 'connect'
 			? 'Could not connect to IntelliPortal'
 			: phase === 'timeout'
 				? 'IntelliPortal did not answer in time'
 				: 'The connection to IntelliPortal broke before an answer arrived';
-	const notice =
-		mayHaveBeenSent && method.toUpperCase() === 'POST'
-			? ' The request may have been processed; it was not repeated, to avoid sending twice.'
-			: '';
-	return new NetworkError(`${what}: ${detail}.${notice}`, {
+	return new NetworkError(`${what}: ${detail}`, {
 		phase,
-		timedOut: phase === 'timeout',
-		mayHaveBeenSent,
-		...(failure instanceof TransportFailure && failure.code
-			? { details: { transportCode: redact(failure.code, secrets).slice(0, 64) } }
+		mayHaveBeenSent: phase !== 'connect' && request.method.toUpperCase() !== 'GET',
+		detail,
+		...(code ? { transportCode: redact(code, secrets).slice(0, 64) } : {}),
+		...(phase === 'timeout' && request.timeoutMs !== undefined
+			? { timeoutMs: request.timeoutMs }
 			: {}),
 	});
 }

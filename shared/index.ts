@@ -5,7 +5,7 @@
 export { DEFAULT_TIMEOUT_MS, IntelliPortalClient } from './apiClient';
 export type { Layer } from './send';
 export { withRetry } from './retry';
-export { failurePhaseForCode, TransportFailure } from './transport';
+export { failureOf, TransportFailure } from './transport';
 export type { Transport, TransportRequest, TransportResponse } from './transport';
 export {
 	AuthenticationError,

@@ -11,10 +11,7 @@ import type { Client, ClientPage, MessageResponse, WebhookConfig } from './types
  * request, so it may have been processed: sending it again could duplicate it.
  */
 export function unexpected(what: string, status: number, processed = false): ServerError {
-	const notice = processed
-		? ` IntelliPortal accepted the request (HTTP ${status}), so it was processed; do not send it again.`
-		: '';
-	return new ServerError(`Unexpected response from IntelliPortal: ${what}.${notice}`, {
+	return new ServerError(`Unexpected response from IntelliPortal (HTTP ${status}): ${what}`, {
 		code: 'unexpected_response',
 		httpStatus: status,
 		mayHaveBeenSent: processed,

@@ -138,7 +138,7 @@ export function decideRetry({
 		const wait = throttle.retryAfterMs ?? policy.defaultRetryAfterMs;
 		if (wait > policy.maxRetryAfterMs) {
 			const seconds = Math.ceil(wait / 1000);
-			const message = `${throttle.message} The server asked to wait ${seconds} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s this client waits; try again in ${seconds} s.`;
+			const message = `${throttle.message} The server asked to wait ${seconds} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s this client waits.`;
 			return { retry: false, error: throttleFailure(throttle, message, wait) };
 		}
 		if (budget === undefined || wait < MIN_PACED_RETRY_AFTER_MS) {
@@ -150,7 +150,7 @@ export function decideRetry({
 			throttleWaitedMs < 120_000
 				? `${Math.round(throttleWaitedMs / 1000)} s`
 				: `${Math.round(throttleWaitedMs / 60_000)} min`;
-		const message = `${throttle.message} The server kept refusing this request for ${waited} (${attempt} attempts); it was not sent.`;
+		const message = `${throttle.message} The server kept refusing this request for ${waited} (${attempt} attempts).`;
 		return { retry: false, error: throttleFailure(throttle, message, wait) };
 	};
 

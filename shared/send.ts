@@ -31,7 +31,7 @@ export function exchange(transport: Transport, secrets: string[]): Send {
 		try {
 			response = await transport.request(request);
 		} catch (failure) {
-			throw networkError(failure, request.method, secrets);
+			throw networkError(failure, request, secrets);
 		}
 		const status = Number(response?.status);
 		const headers = isRecord(response?.headers)

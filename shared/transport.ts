@@ -97,3 +97,22 @@ export class TransportFailure extends Error {
 		if (options.code !== undefined) this.code = options.code;
 	}
 }
+
+/**
+ * A host's failure without an answer as the core's TransportFailure: only the code and a fixed
+ * description survive (the host's error may quote the request, headers included).
+ */
+export function failureOf(
+	code: string | undefined,
+	options: { phase?: TransportFailurePhase; timeoutMs?: number } = {},
+): TransportFailure {
+	const phase = options.phase ?? failurePhaseForCode(code);
+	const suffix = code ? ` (${code})` : '';
+	const detail =
+		phase === 'connect'
+			? `connection failed${suffix}`
+			: phase === 'timeout'
+				? `no response${options.timeoutMs ? ` within ${options.timeoutMs} ms` : ' in time'}${suffix}`
+				: `connection lost before the response${suffix}`;
+	return new TransportFailure(detail, { phase, code });
+}

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import {
 	IntelliPortalError,
+	NetworkError,
 	PRODUCTION_KEY_PREFIX,
 	SANDBOX_KEY_PREFIX,
 	ValidationError,
@@ -32,10 +33,13 @@ const WHAT_TO_DO: Record<string, string> = {
 		'Open the IntelliPortal credential and check the API key prefix, the environment and the Base URL.',
 	cancelled:
 		'The execution was stopped before this message was sent. Nothing was sent for it; run it again to send it.',
+	wait_budget_spent:
+		'IntelliPortal kept rate-limiting this run until its Wait Budget (an option of the node) was spent. Nothing was sent for this item; run it again later, or raise the Wait Budget.',
 };
 
 function categoryOf(error: IntelliPortalError): string {
 	const name = error.constructor.name;
+	if (error.code === 'wait_budget_spent') return 'wait_budget_spent';
 	if (error instanceof ValidationError) return 'validation';
 	if (name === 'AuthenticationError') return 'authentication';
 	if (name === 'NotFoundError') return 'not_found';
@@ -53,15 +57,42 @@ function isClientSideValidation(error: unknown): error is ValidationError {
 	return error instanceof ValidationError && error.httpStatus === undefined;
 }
 
+/** n8n's words for a request that got no answer, from the core's facts. */
+function networkMessage(error: NetworkError): string {
+	const code = error.transportCode;
+	const suffix = code ? ` (${code})` : '';
+	if (code === 'RUN_STOPPED')
+		return 'The execution was stopped while the request was on its way to IntelliPortal';
+	if (error.phase === 'connect') {
+		// Without a code, n8n itself refused before sending (no credential…): its own words.
+		return code ? `Could not connect to the IntelliPortal API${suffix}` : error.detail;
+	}
+	if (error.phase === 'timeout') {
+		const ms = error.timeoutMs;
+		// under a second in ms: a 300 ms timeout read "within 0 s"
+		const limit =
+			ms === undefined
+				? 'in time'
+				: ms < 1000
+					? `within ${ms} ms`
+					: `within ${Number((ms / 1000).toFixed(1))} s`;
+		return `The IntelliPortal API did not answer ${limit}${suffix}`;
+	}
+	return `The connection to the IntelliPortal API broke before a response arrived${suffix}`;
+}
+
 /**
  * The message of a core error: client-side validation problems name the node's fields by their
- * display names ("Text", "Media URL"), everything else keeps the core's (redacted) message.
+ * display names ("Text", "Media URL"), a network failure is worded here from its facts,
+ * everything else keeps the core's (redacted) message.
  */
 function messageOf(error: IntelliPortalError, apiKey: string): string {
-	return scrubSecret(
-		isClientSideValidation(error) ? describeValidationError(error) : error.message,
-		apiKey,
-	);
+	const message = isClientSideValidation(error)
+		? describeValidationError(error)
+		: error instanceof NetworkError
+			? networkMessage(error)
+			: error.message;
+	return scrubSecret(message, apiKey);
 }
 
 /** The continueOnFail item body for a failed item: what happened and whether it may have gone out. */
@@ -107,6 +138,9 @@ export function toNodeError(
 	const category = categoryOf(error);
 	const message = messageOf(error, apiKey);
 	let description = WHAT_TO_DO[category];
+	const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+	if (category === 'rate_limited' && retryAfterMs !== undefined)
+		description += ` IntelliPortal asked to wait ${Math.ceil(retryAfterMs / 1000)} s.`;
 	if (isClientSideValidation(error) && error.issues.length > 0) {
 		const paths = [...new Set(error.issues.map((issue) => issue.field))].join(', ');
 		description += ` (API field${error.issues.length > 1 ? 's' : ''}: ${scrubSecret(paths, apiKey)})`;

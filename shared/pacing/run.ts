@@ -28,7 +28,7 @@ export interface RunControlOptions {
 	signal?: AbortSignalLike;
 }
 
-const STOPPED_MESSAGE = 'The run was stopped before this message was sent; it was not sent.';
+const STOPPED_MESSAGE = 'The run was stopped before this request was sent';
 
 export class RunControl implements RunStop {
 	readonly waitBudgetMs: number | undefined;
@@ -180,7 +180,7 @@ export class RunControl implements RunStop {
 				? `${Math.round(minutes * 10) / 10} min`
 				: `${Math.round((this.waitBudgetMs ?? 0) / 1000)} s`;
 		return new RateLimitError(
-			`Not sent: the API kept rate-limiting the run and its wait budget (${budget}) was spent. Nothing was sent for this item; it can be sent again later.`,
+			`The API kept rate-limiting the run until its wait budget (${budget}) was spent`,
 			{
 				code: 'wait_budget_spent',
 				mayHaveBeenSent: false,
@@ -208,7 +208,7 @@ export function withRunControl(run: RunControl): Layer {
 				phase: 'response',
 				code: 'RUN_STOPPED',
 			});
-			return Promise.reject(networkError(failure, request.method));
+			return Promise.reject(networkError(failure, request));
 		});
 		try {
 			return await Promise.race([attempt, inFlightStopped]).catch((error: unknown) => {

@@ -6,7 +6,7 @@ import axios from 'axios';
 import type { AxiosError } from 'axios';
 
 import { normaliseHeaders } from '../http';
-import { TransportFailure, failurePhaseForCode } from '../transport';
+import { TransportFailure, failureOf, failurePhaseForCode } from '../transport';
 import type {
 	Transport,
 	TransportFailurePhase,
@@ -55,15 +55,8 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Trans
 				// Build a fresh error: an AxiosError carries the request config (with the
 				// Authorization header), so it must never escape.
 				if (axios.isAxiosError(error)) {
-					const phase = phaseOf(error);
 					const code = error.code ?? (error.cause as { code?: string } | undefined)?.code;
-					const message =
-						phase === 'connect'
-							? `connection failed${code ? ` (${code})` : ''}`
-							: phase === 'timeout'
-								? `no response within ${req.timeoutMs} ms`
-								: `connection lost${code ? ` (${code})` : ''}`;
-					throw new TransportFailure(message, { phase, code });
+					throw failureOf(code, { phase: phaseOf(error), timeoutMs: req.timeoutMs });
 				}
 				throw new TransportFailure('request failed', { phase: 'response' });
 			}

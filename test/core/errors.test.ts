@@ -44,12 +44,17 @@ describe('fromHttpResponse', () => {
 		expect(error.field).toBe('url');
 	});
 
-	it.each([401, 403])('%d → AuthenticationError telling to check the key', (status) => {
-		const error = fromHttpResponse(status, {}, undefined);
-		expect(error).toBeInstanceOf(AuthenticationError);
-		expect(error.message).toMatch(/check the API key in your credentials/);
-		expect(error.httpStatus).toBe(status);
-	});
+	it.each([401, 403])(
+		'%d → AuthenticationError saying the key was refused (the hosts say what to do)',
+		(status) => {
+			const error = fromHttpResponse(status, {}, undefined);
+			expect(error).toBeInstanceOf(AuthenticationError);
+			expect(error.message).toMatch(
+				/^The API key (was not accepted|is not allowed to do this) \(40[13]\)$/,
+			);
+			expect(error.httpStatus).toBe(status);
+		},
+	);
 
 	it('404 → NotFoundError with the server message, default "Not found"', () => {
 		expect(

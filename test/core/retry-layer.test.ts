@@ -62,7 +62,7 @@ describe('retry policy', () => {
 		const error = (await rejection(client.sendMessage(message))) as RateLimitError;
 		expect(error).toBeInstanceOf(RateLimitError);
 		expect(error.retryAfterMs).toBe(120000);
-		expect(error.message).toMatch(/try again in 120 s/);
+		expect(error.message).toMatch(/asked to wait 120 s, longer than the 60 s this client waits/);
 		expect(transport.requests).toHaveLength(1);
 		expect(transport.sleeps).toEqual([]);
 	});
@@ -90,7 +90,6 @@ describe('retry policy', () => {
 			expect(error.phase).toBe(phase);
 			expect(error.mayHaveBeenSent).toBe(true);
 			expect(error.timedOut).toBe(phase === 'timeout');
-			expect(error.message).toMatch(/not repeated/);
 			expect(transport.requests).toHaveLength(1);
 		},
 	);

@@ -174,10 +174,10 @@ async function throughN8n(answer: Answer) {
 		() => undefined,
 		(e: unknown) => e,
 	);
-	const item = errorItemJson(error, KEY).error as { mayHaveBeenSent: boolean };
+	const item = errorItemJson(error, KEY).error as { mayHaveBeenSent: boolean; message: string };
 	const nodeError = toNodeError(node, error, 0, KEY);
 	const saysMaybe = /may have reached IntelliPortal/.test(String(nodeError.description));
-	return { calls, mayHaveBeenSent: item.mayHaveBeenSent, saysMaybe };
+	return { calls, mayHaveBeenSent: item.mayHaveBeenSent, saysMaybe, message: item.message };
 }
 
 async function throughZapier(answer: Answer) {
@@ -206,7 +206,8 @@ async function throughZapier(answer: Answer) {
 		() => undefined,
 		(e: unknown) => e,
 	);
-	return { calls, outcome: sendOutcomeOf(toZapierError(z, error, [KEY])) };
+	const zapierError = toZapierError(z, error, [KEY]);
+	return { calls, outcome: sendOutcomeOf(zapierError), message: zapierError.message };
 }
 
 describe('the same answer gives the same "may have been sent" verdict in n8n and Zapier', () => {
@@ -220,6 +221,36 @@ describe('the same answer gives the same "may have been sent" verdict in n8n and
 		expect(n8n.calls).toBe(repeated ? 2 : 1);
 		expect(zap.calls).toBe(repeated ? 2 : 1);
 	});
+
+	test.each([
+		[
+			'ECONNREFUSED',
+			'Could not connect to the IntelliPortal API (ECONNREFUSED)',
+			/^Could not connect to IntelliPortal \(ECONNREFUSED\)\. Nothing was sent/,
+		],
+		[
+			'ETIMEDOUT',
+			'The IntelliPortal API did not answer within 30 s (ETIMEDOUT)',
+			/^IntelliPortal did not answer within 30 s \(ETIMEDOUT\)\. The request may already/,
+		],
+		[
+			'ECONNRESET',
+			'The connection to the IntelliPortal API broke before a response arrived (ECONNRESET)',
+			/^The connection to IntelliPortal broke before an answer arrived \(ECONNRESET\)\. The request may already/,
+		],
+	])(
+		'%s: each host words the failure once, from the facts the core returns',
+		async (code, n8nMessage, zapierMessage) => {
+			const n8n = await throughN8n({ network: code });
+			const zap = await throughZapier({ network: code });
+			const zapMessage = (JSON.parse(zap.message) as { message: string }).message;
+			expect(n8n.message).toBe(n8nMessage);
+			expect(zapMessage).toMatch(zapierMessage);
+			for (const message of [n8n.message, zapMessage]) {
+				expect(message.match(/could not connect|did not answer|broke before/gi)).toHaveLength(1);
+			}
+		},
+	);
 
 	test("n8n's own refusal before sending (NodeOperationError) is reported as not sent", async () => {
 		const context = {

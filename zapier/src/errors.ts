@@ -81,12 +81,20 @@ export const MAY_HAVE_BEEN_SENT_NOTICE =
 	'Check IntelliPortal before replaying this step, or the recipient may get the message twice.';
 
 function sentNotice(error: IntelliPortalError): string {
-	// The core decides (a 2xx it could not read to a write is flagged too: it was processed).
+	// The core's verdict (a 2xx it could not read to a write is flagged too: it was processed).
 	if (!error.mayHaveBeenSent) return NOT_SENT_NOTICE;
-	// The core already says so for an ambiguous POST failure or an accepted one; do not repeat it.
-	if (/may have been processed|so it was processed/.test(error.message))
-		return MAY_HAVE_BEEN_SENT_NOTICE;
 	return `The request may already have been processed by IntelliPortal (for a message: it may have been sent). ${MAY_HAVE_BEEN_SENT_NOTICE}`;
+}
+
+/** Zapier's words for a request that got no answer, from the core's facts. */
+function networkMessage(error: NetworkError): string {
+	const code = error.transportCode ? ` (${error.transportCode})` : '';
+	if (error.phase === 'connect') return `Could not connect to IntelliPortal${code}.`;
+	if (error.phase === 'timeout') {
+		const limit = error.timeoutMs ? ` within ${Math.ceil(error.timeoutMs / 1000)} s` : ' in time';
+		return `IntelliPortal did not answer${limit}${code}.`;
+	}
+	return `The connection to IntelliPortal broke before an answer arrived${code}.`;
 }
 
 /** "first. second" without doubled or missing full stops. */
@@ -116,12 +124,7 @@ export function toZapierError(
 	if (error instanceof RateLimitError) {
 		const seconds = throttleSeconds(error.retryAfterMs);
 		return new z.errors.ThrottledError(
-			clean(
-				sentence(
-					`IntelliPortal rate limit reached. ${error.message}`,
-					`Zapier will retry this step in ${seconds} s.`,
-				),
-			),
+			clean(sentence(error.message, `Zapier will retry this step in ${seconds} s.`)),
 			seconds,
 		);
 	}
@@ -131,8 +134,8 @@ export function toZapierError(
 		return new z.errors.ThrottledError(
 			clean(
 				sentence(
-					`IntelliPortal is temporarily unavailable. ${error.message}`,
-					`Zapier will retry this step in ${seconds} s.`,
+					error.message,
+					`IntelliPortal is temporarily unavailable; Zapier will retry this step in ${seconds} s.`,
 				),
 			),
 			seconds,
@@ -163,7 +166,13 @@ export function toZapierError(
 	if (error instanceof NotFoundError || error instanceof ConflictError) {
 		return new z.errors.Error(clean(error.message), error.code, error.httpStatus);
 	}
-	if (error instanceof ServerError || error instanceof NetworkError) {
+	if (error instanceof NetworkError) {
+		return new z.errors.Error(
+			clean(sentence(networkMessage(error), sentNotice(error))),
+			error.code,
+		);
+	}
+	if (error instanceof ServerError) {
 		return new z.errors.Error(
 			clean(sentence(error.message, sentNotice(error))),
 			error.code,

@@ -2,7 +2,7 @@ import type { HttpResponse, ZObject } from 'zapier-platform-core';
 
 import {
 	TransportFailure,
-	failurePhaseForCode,
+	failureOf,
 	hasHeader,
 	normaliseHeaders,
 	parseResponseBody,
@@ -29,29 +29,10 @@ export function toTransportFailure(error: unknown, timeoutMs?: number): Transpor
 	const err = (typeof error === 'object' && error !== null ? error : {}) as LowLevelError;
 	const code =
 		typeof err.code === 'string' ? err.code : typeof err.errno === 'string' ? err.errno : undefined;
-	if (
-		err.type === 'request-timeout' ||
-		err.name === 'AbortError' ||
-		failurePhaseForCode(code) === 'timeout'
-	) {
-		return new TransportFailure(
-			timeoutMs ? `no response within ${timeoutMs} ms` : 'no response in time',
-			{
-				phase: 'timeout',
-				code: code ?? 'ETIMEDOUT',
-			},
-		);
-	}
-	if (failurePhaseForCode(code) === 'connect') {
-		return new TransportFailure(`connection failed (${code})`, {
-			phase: 'connect',
-			code,
-		});
-	}
-	return new TransportFailure(`connection lost before the response${code ? ` (${code})` : ''}`, {
-		phase: 'response',
-		code,
-	});
+	const timedOut = err.type === 'request-timeout' || err.name === 'AbortError';
+	return timedOut
+		? failureOf(code ?? 'ETIMEDOUT', { phase: 'timeout', timeoutMs })
+		: failureOf(code, { timeoutMs });
 }
 
 /**

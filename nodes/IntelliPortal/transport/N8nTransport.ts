@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { TransportFailure, failurePhaseForCode, normaliseHeaders } from '../../../shared';
+import { TransportFailure, failureOf, normaliseHeaders } from '../../../shared';
 import type { Transport, TransportRequest, TransportResponse } from '../../../shared';
 
 export const CREDENTIAL_TYPE = 'intelliPortalApi';
@@ -22,8 +22,6 @@ export type N8nHttpContext =
 	| ILoadOptionsFunctions
 	| IHookFunctions
 	| IWebhookFunctions;
-
-type TransportPhase = 'connect' | 'timeout' | 'response';
 
 const MAX_CAUSE_DEPTH = 6;
 
@@ -86,26 +84,6 @@ export function findErrorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-export function phaseForCode(code: string | undefined): TransportPhase {
-	return failurePhaseForCode(code);
-}
-
-function describeFailure(
-	phase: TransportPhase,
-	code: string | undefined,
-	timeoutMs: number,
-): string {
-	const suffix = code ? ` (${code})` : '';
-	if (phase === 'connect') return `Could not connect to the IntelliPortal API${suffix}`;
-	if (phase === 'timeout') {
-		// under a second in ms: a 300 ms timeout read "within 0 s"
-		const limit =
-			timeoutMs < 1000 ? `${timeoutMs} ms` : `${Number((timeoutMs / 1000).toFixed(1))} s`;
-		return `The IntelliPortal API did not answer within ${limit}${suffix}`;
-	}
-	return `The connection to the IntelliPortal API broke before a response arrived${suffix}`;
-}
-
 /**
  * Turns n8n's request error into the core's TransportFailure: only a fixed message and the error
  * code survive, never n8n's error object (its cause holds the request configuration, headers
@@ -119,9 +97,7 @@ export function toTransportFailure(error: unknown, timeoutMs: number): Transport
 	}
 	// Anything else may have happened after the request left (an abort, an unknown failure):
 	// the core's one verdict applies, only a code that proves "never sent" makes it 'connect'.
-	const code = findErrorCode(error);
-	const phase = phaseForCode(code);
-	return new TransportFailure(describeFailure(phase, code, timeoutMs), { phase, code });
+	return failureOf(findErrorCode(error), { timeoutMs });
 }
 
 interface FullResponse {
