@@ -138,11 +138,8 @@ export class IntelliPortalClient {
 	}
 
 	/**
-	 * Every client, page by page (pageSize default 100), up to `max` (default: no limit). Never
-	 * stops short: a short page is not the end (servers cap page sizes); the list ends at an empty
-	 * page or at `total`. Clients that shift while paging (added at the front) come again and are
-	 * given once. A server that answers the same page again (ignores `offset`) or never ends
-	 * (`maxPages`) stops the listing with an error instead of a silently truncated result.
+	 * Every client, up to `max` (default: no limit), each once even when the list shifts. A server
+	 * that ignores `offset` or never ends fails the listing rather than truncate it silently.
 	 */
 	async listAllClients(options: ListAllClientsOptions = {}): Promise<Client[]> {
 		const all: Client[] = [];

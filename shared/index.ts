@@ -56,7 +56,8 @@ export { activateWebhook, deactivateWebhook, isWebhookRegistered } from './webho
 export type { RecordProblem, RefusalReason, WebhookHolder } from './webhookOwnershipPlan';
 export { RecentEventIds } from './eventDedupe';
 export { AdaptiveRateGovernor } from './pacing/governor';
-export type { ObservableRateGovernor, RateGovernor } from './pacing/governor';
+export type { ObservableRateGovernor } from './pacing/governor';
+export type { RateGovernor } from './pacing/pace';
 export { sharedGovernors } from './pacing/registry';
 export { RunControl } from './pacing/run';
 export type { AbortSignalLike } from './pacing/run';

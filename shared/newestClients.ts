@@ -1,24 +1,7 @@
 /**
- * The newest clients of an account in a bounded number of requests, for a polling trigger ("New
- * Client") that must answer inside the host's time limit (Zapier: 30 s) on accounts of any size.
- *
- * DECIDED HERE (the contract says neither in which order GET /clients lists clients nor whether
- * it sends `total`):
- * - The first page (offset 0) tells the order by its dates: oldest first (like the emulator), the
- *   last `count` positions are read; newest first, the first `count` positions; when its dates do
- *   not tell (all equal or missing), both. The result is sorted by `created_at`, newest first
- *   (ties and clients without a date keep server order, first positions before last), each id once.
- * - Oldest first with `total`: the tail starts at `total - count`: 1 + ceil(count / page)
- *   requests whatever the account's size (6 at the default 500 and a page of 100). Newest first:
- *   ceil(count / page) requests (5).
- * - Without `total`, the end is found by probing one-client pages: offsets doubling from the
- *   first page's length until one is empty, then halving the gap down to one page; about
- *   2 x log2(clients / page) requests (~17 at 50 000 clients) before the tail is read.
- * - The tail is read until the list ends (an empty page, or `total` of the page reached), so
- *   clients added at the end while it is read are included. Tail pages at most `maxPages`.
- * - A server that answers a later offset with the first page again (ignores `offset`), or whose
- *   list does not end within MAX_PROBED_POSITION clients or `maxPages` tail pages, fails with an
- *   error instead of returning a list that may lack the newest clients.
+ * The newest clients in a bounded number of requests, for a polling trigger that must answer
+ * within the host's time limit (Zapier: 30 s) however large the account and whichever order the
+ * server lists in. The strategy (first page tells the order, tail read or probed) is in ARCHITECTURE.md.
  */
 import { ServerError } from './errors';
 import type { Client, ClientPage } from './types';

@@ -1,15 +1,10 @@
 /**
  * The retry layer and its policy, the only place that decides whether a request is repeated:
  * throttles after the server's delay, other failures with backoff, and never a POST that may
- * have been processed (the error's mayHaveBeenSent, decided in errors.ts).
+ * have been processed (the error's mayHaveBeenSent, decided in failures.ts).
  */
-import {
-	IntelliPortalError,
-	NetworkError,
-	RateLimitError,
-	ServerError,
-	isThrottle,
-} from './errors';
+import { IntelliPortalError, NetworkError, RateLimitError, ServerError } from './errors';
+import { isThrottle } from './failures';
 import type { Layer } from './send';
 
 export interface RetryPolicy {

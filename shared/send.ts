@@ -2,7 +2,7 @@
  * The request chain, Octokit's model: the client makes each request through one Send, and each
  * host wraps it in the layers it needs (retry, pacing, run control). Layers see typed errors only.
  */
-import { fromHttpResponse, networkError } from './errors';
+import { fromHttpResponse, networkError } from './failures';
 import { isRecord } from './guards';
 import { headerValue, parseResponseBody } from './http';
 import type { Transport, TransportRequest, TransportResponse } from './transport';

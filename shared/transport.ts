@@ -33,10 +33,8 @@ export interface Transport {
 }
 
 /**
- * Where a request without an HTTP response failed:
- * - `connect`: the request certainly never reached the server (DNS failure, connection refused);
- * - `timeout`: no answer in time; the server may have processed it;
- * - `response`: the connection broke after sending (reset, socket hang up); may have been processed.
+ * Where a request without an answer failed: `connect` (it certainly never reached the server),
+ * `timeout` or `response` (it left: the server may have processed it).
  */
 export type TransportFailurePhase = 'connect' | 'timeout' | 'response';
 

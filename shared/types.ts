@@ -45,16 +45,8 @@ export interface Client {
 }
 
 /**
- * ASSUMPTION (GET /clients 200 has no schema): the server answers a bare array, `{ data: [...] }`
- * or `{ clients: [...] }` (optionally with `total`); the core normalises all three to this page.
- * `hasMore`: `offset + items < total` when the server sent a total, otherwise "the page was full".
- */
-/**
- * One page of GET /clients. DECIDED HERE (the contract says nothing of `total` or page caps):
- * `total` is used when the server sends it; without it a short page does NOT prove the end (a
- * server may cap its page size below the `limit` asked), so `hasMore` is true for any non-empty
- * page and only an empty page ends the list. Costs one empty request at the end of a list from a
- * server without `total`; never silently stops short.
+ * One page of GET /clients, whichever of its three shapes the server sent (responses.ts). Without
+ * `total` a short page does not prove the end (servers cap page sizes): only an empty page does.
  */
 export interface ClientPage {
 	items: Client[];
@@ -76,18 +68,13 @@ export interface ListAllClientsOptions {
 	max?: number;
 	/** Page size 1..100; default 100. */
 	pageSize?: number;
-	/**
-	 * Requests at most (default 10 000, i.e. a million clients at 100 a page): a server whose list
-	 * never ends stops the listing with an error instead of looping.
-	 */
+	/** Requests at most (default 10 000): a list that never ends fails instead of looping. */
 	maxPages?: number;
 }
 
 /**
- * ASSUMPTION (GET/PUT /webhooks 200 have no schema): one webhook per account,
- * `{ url: string | null, events: string[] }`; `url` null when none is configured.
- * `events: []` means deliveries are off (the contract's PUT cannot clear the URL); a PUT without
- * `events` subscribes the URL to every event. The emulator implements exactly this.
+ * ASSUMPTION (no schema): one webhook per account. `events: []` means deliveries are off (the PUT
+ * cannot clear the URL); a PUT without `events` subscribes every event.
  */
 export interface WebhookConfig {
 	url: string | null;

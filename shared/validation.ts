@@ -1,20 +1,10 @@
 /**
- * Input validation, before any request. Inputs are `unknown` (AI agents send anything): nothing
- * here throws a TypeError; every problem is a ValidationError whose `field` is the path
- * (`text.body`, `template.parameters[2]`, `limit`). The validated value is a fresh object that
- * holds only the fields the contract knows: unknown keys (including `__proto__`/`constructor`)
- * are dropped and never forwarded.
- *
- * Limits chosen (the contract names none):
- * - text body: 4096 characters (WhatsApp's text limit); media caption: 1024; ids/refs/names: 256;
- *   phone/recipient: 256; template parameters: at most 100, each at most 1024 characters;
- * - URLs: absolute http(s), at most 2048 characters;
- * - list page size (`limit`): 1..100 (CLIENTS_MAX_PAGE_SIZE); `offset` >= 0;
- * - webhook URL: https, or http only for localhost / 127.0.0.1 / [::1] (local testing);
- *   webhook events: known names (WEBHOOK_EVENT_TYPES); `'*'` means all of them; duplicates removed.
+ * The contract's input rules, checked before any request on `unknown` inputs (AI agents send
+ * anything). The result is a fresh object with the contract's fields only: unknown keys (including
+ * `__proto__`) are never forwarded.
  */
-import { ValidationError } from './errors';
-import type { ValidationIssue } from './errors';
+import { Collector, describe, own } from './collector';
+import { isRecord } from './guards';
 import type {
 	ClientSignupRequest,
 	ListClientsOptions,
@@ -25,6 +15,7 @@ import type {
 import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './types';
 import { isLoopbackHost, parseHttpUrl } from './url';
 
+/** The contract names no limits: WhatsApp's text limit, and generous caps for the rest. */
 export const LIMITS = {
 	textBody: 4096,
 	caption: 1024,
@@ -36,77 +27,6 @@ export const LIMITS = {
 
 export const CLIENTS_MAX_PAGE_SIZE = 100;
 const CLIENTS_DEFAULT_PAGE_SIZE = 20;
-
-type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'a list';
-	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-/** Own enumerable property, never inherited (so `__proto__` tricks read nothing). */
-function own(obj: Obj, key: string): unknown {
-	return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
-}
-
-class Collector {
-	readonly issues: ValidationIssue[] = [];
-
-	add(field: string, message: string): void {
-		this.issues.push({ field, message });
-	}
-
-	object(value: unknown, field: string): Obj | undefined {
-		if (isObject(value)) return value;
-		this.add(
-			field,
-			value === undefined ? 'is required' : `must be an object, got ${describe(value)}`,
-		);
-		return undefined;
-	}
-
-	/** Required (or optional) non-empty trimmed string with a length cap. */
-	string(value: unknown, field: string, max: number, required = true): string | undefined {
-		if (value === undefined || value === null) {
-			if (required) this.add(field, 'is required');
-			return undefined;
-		}
-		if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
-		if (typeof value !== 'string') {
-			this.add(field, `must be a text value, got ${describe(value)}`);
-			return undefined;
-		}
-		const trimmed = value.trim();
-		if (trimmed === '') {
-			if (required) this.add(field, 'must not be empty');
-			return undefined;
-		}
-		if (trimmed.length > max) {
-			this.add(field, `must be at most ${max} characters (got ${trimmed.length})`);
-			return undefined;
-		}
-		return trimmed;
-	}
-
-	url(value: unknown, field: string, required: boolean): string | undefined {
-		const text = this.string(value, field, LIMITS.url, required);
-		if (text === undefined) return undefined;
-		if (!parseHttpUrl(text)) {
-			this.add(field, 'must be an absolute http(s) URL, e.g. https://example.com/file.jpg');
-			return undefined;
-		}
-		return text;
-	}
-
-	throwIfAny(): void {
-		if (this.issues.length > 0) throw ValidationError.fromIssues(this.issues);
-	}
-}
 
 const MESSAGE_TYPES = ['text', 'media', 'template'] as const;
 
@@ -128,7 +48,7 @@ export function validateSendMessage(input: unknown): SendMessageRequest {
 	} else {
 		type = rawType.trim() as SendMessageRequest['type'];
 	}
-	const out: Obj = {};
+	const out: Record<string, unknown> = {};
 	if (type === 'template') {
 		c.add(
 			'type',
@@ -141,7 +61,7 @@ export function validateSendMessage(input: unknown): SendMessageRequest {
 	} else if (type === 'media') {
 		const media = c.object(own(body, 'media'), 'media');
 		if (media) {
-			const url = c.url(own(media, 'url'), 'media.url', true);
+			const url = c.url(own(media, 'url'), 'media.url', LIMITS.url, true);
 			const caption = c.string(own(media, 'caption'), 'media.caption', LIMITS.caption, false);
 			if (url !== undefined) out.media = caption !== undefined ? { url, caption } : { url };
 		}
@@ -165,7 +85,7 @@ export function validateSendTemplate(input: unknown): SendTemplateRequest {
 		let code = 'en';
 		const language = own(template, 'language');
 		if (language !== undefined && language !== null) {
-			const rawCode = isObject(language) ? own(language, 'code') : language;
+			const rawCode = isRecord(language) ? own(language, 'code') : language;
 			if (rawCode !== undefined && rawCode !== null && rawCode !== '') {
 				const text = c.string(rawCode, 'template.language.code', 35);
 				if (text !== undefined) {
@@ -212,7 +132,7 @@ export function validateClientSignup(input: unknown): ClientSignupRequest {
 		LIMITS.identifier,
 	);
 	const waba_id = c.string(own(body, 'waba_id'), 'waba_id', LIMITS.identifier, false);
-	const callback_url = c.url(own(body, 'callback_url'), 'callback_url', false);
+	const callback_url = c.url(own(body, 'callback_url'), 'callback_url', LIMITS.url, false);
 	c.throwIfAny();
 	const out: ClientSignupRequest = {
 		business_name: business_name!,
@@ -223,50 +143,18 @@ export function validateClientSignup(input: unknown): ClientSignupRequest {
 	return out;
 }
 
-function integer(
-	c: Collector,
-	value: unknown,
-	field: string,
-	min: number,
-	max: number,
-	fallback: number,
-): number {
-	if (value === undefined || value === null || value === '') return fallback;
-	const n = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
-	if (typeof n !== 'number' || !Number.isInteger(n)) {
-		c.add(
-			field,
-			`must be a whole number${max < Number.MAX_SAFE_INTEGER ? ` between ${min} and ${max}` : ` >= ${min}`}`,
-		);
-		return fallback;
-	}
-	if (n < min || n > max) {
-		c.add(
-			field,
-			max < Number.MAX_SAFE_INTEGER
-				? `must be between ${min} and ${max}`
-				: n < min
-					? `must be >= ${min}`
-					: `must be at most ${max}`,
-		);
-		return fallback;
-	}
-	return n;
-}
-
 export function validateListClients(input: unknown): Required<ListClientsOptions> {
 	const c = new Collector();
 	const body = input === undefined || input === null ? {} : c.object(input, 'options');
 	if (!body) return c.throwIfAny() as never;
-	const limit = integer(
-		c,
+	const limit = c.integer(
 		own(body, 'limit'),
 		'limit',
 		1,
 		CLIENTS_MAX_PAGE_SIZE,
 		CLIENTS_DEFAULT_PAGE_SIZE,
 	);
-	const offset = integer(c, own(body, 'offset'), 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
+	const offset = c.integer(own(body, 'offset'), 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
 	c.throwIfAny();
 	return { limit, offset };
 }
@@ -285,17 +173,15 @@ export function validateListAll(input: unknown): {
 	const c = new Collector();
 	const body = input === undefined || input === null ? {} : c.object(input, 'options');
 	if (!body) return c.throwIfAny() as never;
-	const max = integer(c, own(body, 'max'), 'max', 1, Number.MAX_SAFE_INTEGER, DEFAULT_LIST_ALL_MAX);
-	const pageSize = integer(
-		c,
+	const max = c.integer(own(body, 'max'), 'max', 1, Number.MAX_SAFE_INTEGER, DEFAULT_LIST_ALL_MAX);
+	const pageSize = c.integer(
 		own(body, 'pageSize'),
 		'pageSize',
 		1,
 		CLIENTS_MAX_PAGE_SIZE,
 		CLIENTS_MAX_PAGE_SIZE,
 	);
-	const maxPages = integer(
-		c,
+	const maxPages = c.integer(
 		own(body, 'maxPages'),
 		'maxPages',
 		1,

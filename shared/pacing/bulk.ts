@@ -4,7 +4,8 @@
  */
 import { CancelledError } from '../errors';
 import { positiveInteger } from './governor';
-import type { ObservableRateGovernor, RateGovernor } from './governor';
+import type { ObservableRateGovernor } from './governor';
+import type { RateGovernor } from './pace';
 import type { AbortSignalLike, RunControl } from './run';
 
 /** The result for one item of a bulk run. */

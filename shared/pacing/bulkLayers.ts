@@ -1,8 +1,8 @@
 import { PACED_THROTTLE_BUDGET_MS, withRetry } from '../retry';
 import type { RetryPolicy } from '../retry';
 import type { Layer } from '../send';
-import type { RateGovernor } from './governor';
 import { withPacing } from './pace';
+import type { RateGovernor } from './pace';
 import { withRunControl } from './run';
 import type { RunControl } from './run';
 

@@ -4,7 +4,35 @@
  */
 import { IntelliPortalError } from '../errors';
 import type { Layer } from '../send';
-import type { RateGovernor, RateGovernorOutcome, RunStop } from './governor';
+
+/** What an attempt tells the governor. */
+export interface RateGovernorOutcome {
+	/** HTTP status, or undefined when there was no response. */
+	status?: number;
+	/** The server's Retry-After in ms, when it sent one. */
+	retryAfterMs?: number;
+}
+
+/** Holds a slot from `acquire` until `release` for every attempt (governor.ts). */
+export interface RateGovernor {
+	/** Resolves when a request may start; rejects with the run's error when `run` stops first. */
+	acquire(run?: RunStop): Promise<void>;
+	release(outcome: RateGovernorOutcome): void;
+}
+
+/** What the governor's queue needs of a run (run.ts): its Stop and its wait budget. */
+export interface RunStop {
+	readonly stopped: boolean;
+	/** Calls `listener` once when the run stops; returns the unsubscribe. */
+	onStop(listener: () => void): () => void;
+	stopError(): unknown;
+	/** True when waiting `ms` more on the server's refusal would overspend the budget. */
+	exceedsBudget(ms: number): boolean;
+	chargeWait(ms: number): void;
+	/** The budget is spent: the run starts nothing new. */
+	readonly expired: boolean;
+	budgetError(retryAfterMs?: number): unknown;
+}
 
 /** `run`: a stopped run or a spent budget ends the wait for a slot (governor.ts). */
 export function withPacing(governor: RateGovernor, run?: RunStop): Layer {

@@ -3,16 +3,11 @@
  * its Stop, on the host clock. The run reaches the request chain in three places: the governor's
  * queue (acquire), the retry layer's waits (retryWait) and each attempt (withRunControl).
  */
-import {
-	CancelledError,
-	IntelliPortalError,
-	RateLimitError,
-	isThrottle,
-	networkError,
-} from '../errors';
+import { CancelledError, IntelliPortalError, RateLimitError } from '../errors';
+import { isThrottle, networkError } from '../failures';
 import type { Layer } from '../send';
 import { TransportFailure } from '../transport';
-import type { RunStop } from './governor';
+import type { RunStop } from './pace';
 
 /** A minimal AbortSignal shape (the shipped code has no DOM/Node types). */
 export interface AbortSignalLike {

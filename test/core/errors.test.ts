@@ -1,14 +1,13 @@
 import {
 	AuthenticationError,
 	ConflictError,
-	fromHttpResponse,
 	IntelliPortalError,
 	NotFoundError,
-	parseRetryAfter,
 	RateLimitError,
 	ServerError,
 	ValidationError,
 } from '../../shared/errors';
+import { fromHttpResponse, parseRetryAfter } from '../../shared/failures';
 
 const NOW = Date.parse('2026-11-25T06:00:00Z');
 

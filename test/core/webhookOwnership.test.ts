@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 
-import { fromHttpResponse } from '../../shared/errors';
+import { fromHttpResponse } from '../../shared/failures';
 import type { WebhookConfig } from '../../shared/types';
 import { WEBHOOK_EVENT_TYPES } from '../../shared/types';
 import {

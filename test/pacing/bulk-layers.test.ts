@@ -5,7 +5,7 @@
 import { IntelliPortalClient } from '../../shared/apiClient';
 import { CancelledError, RateLimitError } from '../../shared/errors';
 import { bulkLayers } from '../../shared/pacing/bulkLayers';
-import type { RateGovernor } from '../../shared/pacing/governor';
+import type { RateGovernor } from '../../shared/pacing/pace';
 import { RunControl } from '../../shared/pacing/run';
 import { PACED_THROTTLE_BUDGET_MS, withRetry } from '../../shared/retry';
 import type { RetryPolicy } from '../../shared/retry';

@@ -4,7 +4,7 @@
  */
 import { runBulk } from '../../shared/pacing/bulk';
 import { AdaptiveRateGovernor } from '../../shared/pacing/governor';
-import type { RateGovernor } from '../../shared/pacing/governor';
+import type { RateGovernor } from '../../shared/pacing/pace';
 import { FakeClock, SimulatedApi } from './fake-clock';
 
 /** What the client does around one attempt: acquire, request, release in finally; retry a 429. */

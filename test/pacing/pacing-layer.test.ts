@@ -4,7 +4,7 @@
  */
 import { IntelliPortalClient } from '../../shared/apiClient';
 import { withPacing } from '../../shared/pacing/pace';
-import type { RateGovernor } from '../../shared/pacing/governor';
+import type { RateGovernor } from '../../shared/pacing/pace';
 import { withRetry } from '../../shared/retry';
 import { TransportFailure } from '../../shared/transport';
 import { BASE, FakeTransport, KEY } from '../core/helpers/fake-transport';

@@ -6,10 +6,8 @@ import packageJson from '../package.json';
 import { createZapierTransport } from './zapierTransport';
 
 /**
- * Zapier stops an action after 30 s (ZAPIER_TIME_BUDGET). The core's waits stay well inside it:
- * short per-request timeouts, and a 429 is only waited out in-process when the server asks for a
- * short pause; a longer Retry-After becomes RateLimitError → z.errors.ThrottledError, and Zapier
- * itself re-runs the step after the server's delay (nothing is lost).
+ * Zapier stops an action after 30 s: only a short Retry-After is waited out here; a longer one
+ * becomes ThrottledError and Zapier itself re-runs the step after the server's delay.
  */
 export const ZAPIER_RETRY = {
 	maxAttempts: 3,

@@ -219,18 +219,9 @@ export function handled<T>(perform: Perform<T>, labels: FieldLabels = {}): Perfo
 }
 
 /**
- * Whether the request behind an error this app threw may have taken effect (for a send: whether
- * the message may have gone out). This is the explicit reading of toZapierError's output, used
- * by the fault soak and spelled out in zapier/README.md:
- *
- * - a message carrying MAY_HAVE_BEEN_SENT_NOTICE → 'may_have_been_sent' (checked first: when in
- *   doubt, never claim "not sent");
- * - ThrottledError → 'not_sent' (429 or 503 + Retry-After: the server refused the work; Zapier
- *   re-runs the step after the delay);
- * - ExpiredAuthError / RefreshAuthError → 'not_sent' (401: nothing was processed);
- * - AppError carrying NOT_SENT_NOTICE, a 4xx status, or a validation / configuration error
- *   (raised before any request) → 'not_sent';
- * - anything else → 'unclassified' (a defect: the user cannot tell whether to replay).
+ * Whether the request behind an error this app threw may have taken effect, read back from
+ * toZapierError's output (the fault soak uses it; zapier/README.md lists the rules). In doubt,
+ * never 'not_sent'; 'unclassified' is a defect: the user cannot tell whether to replay.
  */
 export type SendOutcome = 'not_sent' | 'may_have_been_sent' | 'unclassified';
 

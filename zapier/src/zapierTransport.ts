@@ -36,15 +36,8 @@ export function toTransportFailure(error: unknown, timeoutMs?: number): Transpor
 }
 
 /**
- * The core's Transport on top of `z.request`, so every call shows up in Zapier's HTTP log with
- * Zapier's secret censoring (the API key lives in `bundle.authData` and is scrubbed there).
- *
- * - `skipThrowForStatus`: every HTTP status resolves; the core decides what it means.
- * - `throwForThrottlingEarly: false`: a 429 reaches the core (which honours Retry-After and then
- *   raises RateLimitError, mapped to `z.errors.ThrottledError` by errors.ts) instead of Zapier
- *   throwing its own generic throttling error.
- * - `merge: false`: no request-template merge and no `{{curly}}` processing, so a message body
- *   containing `{{...}}` is sent verbatim.
+ * The core's Transport on `z.request`, so every call is in Zapier's HTTP log with the key
+ * censored. Every status resolves and a 429 reaches the core (its retry layer waits it out).
  */
 export function createZapierTransport(z: ZObject): Transport {
 	return {
@@ -67,6 +60,7 @@ export function createZapierTransport(z: ZObject): Transport {
 					timeout: req.timeoutMs,
 					skipThrowForStatus: true,
 					throwForThrottlingEarly: false,
+					// No request-template merge: a body containing {{...}} is sent verbatim.
 					merge: false,
 				} as Parameters<ZObject['request']>[0]);
 			} catch (error) {

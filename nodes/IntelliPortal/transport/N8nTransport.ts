@@ -108,14 +108,9 @@ interface FullResponse {
 }
 
 /**
- * The n8n host transport for the API core: HTTP through n8n's
- * `httpRequestWithAuthentication` (n8n applies the credential's bearer header, so the core never
- * sees or sends the key), timers through n8n-workflow's `sleep`.
- *
- * It resolves for every HTTP status (the core decides what a status means) and rejects only when
- * no response arrived, with a `TransportFailure` whose phase tells the core's retry policy whether
- * a POST may have reached the server. The rejection never carries n8n's request error (whose
- * cause holds the request configuration, headers included), only a code and a fixed message.
+ * The core's Transport on n8n: httpRequestWithAuthentication (n8n adds the bearer header, so the
+ * core never sees the key) and n8n-workflow's sleep. A failure keeps only its phase and code:
+ * n8n's request error holds the request configuration, headers included.
  */
 export class N8nTransport implements Transport {
 	readonly authenticates = true;
