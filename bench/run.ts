@@ -163,7 +163,7 @@ async function main(): Promise<void> {
 	const n = values.n !== undefined ? num('n', values.n, 1) : values.quick ? 600 : 10_000;
 	const rate = num('rate', values.rate, 1);
 	const latency = num('latency', values.latency, 0);
-	// The node's default (DEFAULT_CONCURRENCY in nodes/IntelliPortal/actions/sendMessages.ts).
+	// The node's default (DEFAULT_CONCURRENCY in nodes/IntelliPortal/actions/message/sendFields.ts).
 	const concurrencyGiven = values.concurrency !== undefined;
 	const concurrency = concurrencyGiven ? num('concurrency', values.concurrency, 1) : 16;
 	const clients = num('clients', values.clients, 1);

@@ -99,7 +99,7 @@ describe('IntelliPortalApi credential', () => {
 	])(
 		'the credential test and the core pick the same server for key %j with environment %s',
 		(apiKey, environment) => {
-			// What the node hands the core: the Base URL only for Custom (transport/client.ts).
+			// What the node hands the core: the Base URL only for Custom (transport/apiClient.ts).
 			const baseUrl = environment === 'custom' ? 'http://127.0.0.1:4010/v1/' : undefined;
 			const testServer = resolve(baseURL, { apiKey, environment, baseUrl: baseUrl ?? '' });
 			let coreServer: string | undefined;
