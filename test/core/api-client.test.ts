@@ -6,31 +6,21 @@ import { IntelliPortalClient } from '../../shared/apiClient';
 import { ServerError, ValidationError } from '../../shared/errors';
 import type { Layer } from '../../shared/send';
 import type { SendMessageInput } from '../../shared/types';
-import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
+import {
+	BASE,
+	FakeTransport,
+	KEY,
+	accepted,
+	message,
+	ok,
+	rejection,
+} from './helpers/fake-transport';
 import type { Scripted } from './helpers/fake-transport';
-
-const ok = (body: unknown): Scripted => ({ status: 200, body });
-const message = { client_ref: 'c1', to: '+15551234567', type: 'text', text: { body: 'Hi' } };
-const accepted = ok({
-	id: 'msg_1',
-	status: 'queued',
-	channel: 'whatsapp',
-	created_at: '2026-01-01T00:00:00Z',
-});
 
 function setup(script: Scripted[], layers: Layer[] = []) {
 	const transport = new FakeTransport(script);
 	const client = new IntelliPortalClient({ apiKey: KEY, baseUrl: BASE, transport, layers });
 	return { transport, client };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error('expected a rejection');
 }
 
 describe('requests', () => {

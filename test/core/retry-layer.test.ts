@@ -7,17 +7,16 @@ import { NetworkError, RateLimitError, ServerError } from '../../shared/errors';
 import { withRetry } from '../../shared/retry';
 import type { RetryPolicy } from '../../shared/retry';
 import { TransportFailure } from '../../shared/transport';
-import { BASE, FakeTransport, KEY } from './helpers/fake-transport';
+import {
+	BASE,
+	FakeTransport,
+	KEY,
+	accepted,
+	message,
+	ok,
+	rejection,
+} from './helpers/fake-transport';
 import type { Scripted } from './helpers/fake-transport';
-
-const ok = (body: unknown): Scripted => ({ status: 200, body });
-const message = { client_ref: 'c1', to: '+15551234567', type: 'text', text: { body: 'Hi' } };
-const accepted = ok({
-	id: 'msg_1',
-	status: 'queued',
-	channel: 'whatsapp',
-	created_at: '2026-01-01T00:00:00Z',
-});
 
 function setup(script: Scripted[], retry: Partial<RetryPolicy> = {}) {
 	const transport = new FakeTransport(script);
@@ -26,15 +25,6 @@ function setup(script: Scripted[], retry: Partial<RetryPolicy> = {}) {
 	];
 	const client = new IntelliPortalClient({ apiKey: KEY, baseUrl: BASE, transport, layers });
 	return { transport, client };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error('expected a rejection');
 }
 
 describe('retry policy', () => {

@@ -10,15 +10,16 @@ import { RunControl } from '../../shared/pacing/run';
 import { PACED_THROTTLE_BUDGET_MS, withRetry } from '../../shared/retry';
 import type { RetryPolicy } from '../../shared/retry';
 import { TransportFailure } from '../../shared/transport';
-import { BASE, FakeTransport, KEY } from '../core/helpers/fake-transport';
+import {
+	BASE,
+	FakeTransport,
+	KEY,
+	accepted,
+	message,
+	rejection,
+} from '../core/helpers/fake-transport';
 import { FakeClock } from './fake-clock';
 import type { Scripted } from '../core/helpers/fake-transport';
-
-const message = { client_ref: 'c1', to: '+15551234567', type: 'text', text: { body: 'Hi' } };
-const accepted: Scripted = {
-	status: 200,
-	body: { id: 'msg_1', status: 'queued', channel: 'whatsapp', created_at: '2026-01-01T00:00:00Z' },
-};
 
 /** A paced client (bulkLayers) when a governor is given, else a single call's retry. */
 function setup(script: Scripted[], retry: Partial<RetryPolicy> = {}, governor?: RateGovernor) {
@@ -30,15 +31,6 @@ function setup(script: Scripted[], retry: Partial<RetryPolicy> = {}, governor?: 
 		: [withRetry({ policy, wait: sleep })];
 	const client = new IntelliPortalClient({ apiKey: KEY, baseUrl: BASE, transport, layers });
 	return { transport, client };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as Error;
-	}
-	throw new Error('expected a rejection');
 }
 
 describe('throttles in a paced request: a time budget, not the attempt cap', () => {

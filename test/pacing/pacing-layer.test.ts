@@ -7,14 +7,8 @@ import { withPacing } from '../../shared/pacing/pace';
 import type { RateGovernor } from '../../shared/pacing/pace';
 import { withRetry } from '../../shared/retry';
 import { TransportFailure } from '../../shared/transport';
-import { BASE, FakeTransport, KEY } from '../core/helpers/fake-transport';
+import { BASE, FakeTransport, KEY, accepted, message } from '../core/helpers/fake-transport';
 import type { Scripted } from '../core/helpers/fake-transport';
-
-const message = { client_ref: 'c1', to: '+15551234567', type: 'text', text: { body: 'Hi' } };
-const accepted: Scripted = {
-	status: 200,
-	body: { id: 'msg_1', status: 'queued', channel: 'whatsapp', created_at: '2026-01-01T00:00:00Z' },
-};
 
 function setup(script: Scripted[], governor: RateGovernor) {
 	const transport = new FakeTransport(script);

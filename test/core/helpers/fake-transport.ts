@@ -36,3 +36,24 @@ export class FakeTransport implements Transport {
 
 export const KEY = 'ik_test_SECRETabcdef0123456789';
 export const BASE = 'http://127.0.0.1:4010/v1';
+
+export const ok = (body: unknown): Scripted => ({ status: 200, body });
+/** A text message as a host hands it to the client. */
+export const message = { client_ref: 'c1', to: '+15551234567', type: 'text', text: { body: 'Hi' } };
+/** The server's answer to an accepted send. */
+export const accepted = ok({
+	id: 'msg_1',
+	status: 'queued',
+	channel: 'whatsapp',
+	created_at: '2026-01-01T00:00:00Z',
+});
+
+/** What `promise` rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+	try {
+		await promise;
+	} catch (error) {
+		return error as Error;
+	}
+	throw new Error('expected a rejection');
+}
