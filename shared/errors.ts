@@ -1,6 +1,6 @@
 /**
- * Typed errors of the core. None of them ever holds the API key, the Authorization header or the
- * raw request: messages and details are built from redacted text only, and no `cause` is kept.
+ * Typed errors of the core. None holds the API key, the Authorization header or the raw request:
+ * messages and details are redacted text only, and no `cause` is kept.
  */
 import { redact, redactValue } from './redact';
 import type { TransportFailurePhase } from './transport';
@@ -17,23 +17,26 @@ export type ErrorKind =
 	| 'cancelled';
 
 export interface IntelliPortalErrorOptions {
-	/** Machine-readable code (the server's `error.code` when it sent one). */
+	/** The server's `error.code` when it sent one. */
 	code?: string;
 	httpStatus?: number;
 	retryable?: boolean;
+	/** The request may have been processed although it failed: never resend it blindly. */
 	mayHaveBeenSent?: boolean;
 	details?: Record<string, unknown>;
+	retryAfterMs?: number;
+	field?: string;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+// The subclasses' facts, serialized when present.
+const OPTIONAL_JSON = 'httpStatus details retryAfterMs field phase timedOut transportCode'.split(' ');
 
 export class IntelliPortalError extends Error {
 	readonly kind: ErrorKind = 'server';
 	readonly code: string;
 	readonly httpStatus?: number;
-	/** Whether trying again later can succeed. */
 	readonly retryable: boolean;
-	/** True when the request may have been processed although it failed (do not blindly resend). */
 	readonly mayHaveBeenSent: boolean;
 	readonly details?: Record<string, unknown>;
 
@@ -50,16 +53,10 @@ export class IntelliPortalError extends Error {
 	}
 
 	toJSON(): Record<string, unknown> {
-		const out: Record<string, unknown> = {
-			name: this.name,
-			kind: this.kind,
-			code: this.code,
-			message: this.message,
-			retryable: this.retryable,
-			mayHaveBeenSent: this.mayHaveBeenSent,
-		};
-		if (this.httpStatus !== undefined) out.httpStatus = this.httpStatus;
-		if (this.details !== undefined) out.details = this.details;
+		const { name, kind, code, message, retryable, mayHaveBeenSent } = this;
+		const out: Record<string, unknown> = { name, kind, code, message, retryable, mayHaveBeenSent };
+		const self = this as unknown as Record<string, unknown>;
+		for (const key of OPTIONAL_JSON) if (self[key] !== undefined) out[key] = self[key];
 		return out;
 	}
 
@@ -84,7 +81,7 @@ export class ValidationError extends IntelliPortalError {
 
 	constructor(
 		message: string,
-		options: IntelliPortalErrorOptions & { field?: string; issues?: ValidationIssue[] } = {},
+		options: IntelliPortalErrorOptions & { issues?: ValidationIssue[] } = {},
 	) {
 		super(message, { code: 'validation_error', ...options });
 		this.issues = (options.issues ?? []).map((issue) => ({
@@ -97,18 +94,14 @@ export class ValidationError extends IntelliPortalError {
 
 	/** One issue → `field message`; several → a numbered summary. */
 	static fromIssues(issues: ValidationIssue[]): ValidationError {
-		const message =
-			issues.length === 1
-				? `${issues[0].field}: ${issues[0].message}`
-				: `${issues.length} problems: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`;
-		return new ValidationError(message, { issues });
+		const list = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+		return new ValidationError(issues.length === 1 ? list : `${issues.length} problems: ${list}`, {
+			issues,
+		});
 	}
 
 	override toJSON(): Record<string, unknown> {
-		const out = super.toJSON();
-		if (this.field !== undefined) out.field = this.field;
-		if (this.issues.length > 0) out.issues = this.issues;
-		return out;
+		return this.issues.length > 0 ? { ...super.toJSON(), issues: this.issues } : super.toJSON();
 	}
 }
 
@@ -117,34 +110,23 @@ export class AuthenticationError extends IntelliPortalError {
 	override readonly kind = 'authentication';
 }
 
-/** 404, e.g. an unknown template. */
 export class NotFoundError extends IntelliPortalError {
 	override readonly kind = 'not_found';
 }
 
-/** 409, e.g. a client that already exists. */
 export class ConflictError extends IntelliPortalError {
 	override readonly kind = 'conflict';
 }
 
-/** 429 (after the retries allowed by the policy). */
+/** 429 after the retries the policy allows, or a spent wait budget (no status then). */
 export class RateLimitError extends IntelliPortalError {
 	override readonly kind = 'rate_limit';
 	/** How long the server asked to wait, when it said. */
 	readonly retryAfterMs?: number;
 
-	constructor(
-		message: string,
-		options: IntelliPortalErrorOptions & { retryAfterMs?: number } = {},
-	) {
+	constructor(message: string, options: IntelliPortalErrorOptions = {}) {
 		super(message, { code: 'rate_limited', retryable: true, ...options });
 		if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
-	}
-
-	override toJSON(): Record<string, unknown> {
-		const out = super.toJSON();
-		if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
-		return out;
 	}
 }
 
@@ -153,18 +135,9 @@ export class ServerError extends IntelliPortalError {
 	override readonly kind = 'server';
 	readonly retryAfterMs?: number;
 
-	constructor(
-		message: string,
-		options: IntelliPortalErrorOptions & { retryAfterMs?: number } = {},
-	) {
+	constructor(message: string, options: IntelliPortalErrorOptions = {}) {
 		super(message, { code: 'server_error', ...options });
 		if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
-	}
-
-	override toJSON(): Record<string, unknown> {
-		const out = super.toJSON();
-		if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
-		return out;
 	}
 }
 
@@ -197,17 +170,11 @@ export class NetworkError extends IntelliPortalError {
 		if (options.timeoutMs !== undefined) this.timeoutMs = options.timeoutMs;
 		this.detail = redact(options.detail ?? this.message);
 	}
-
-	override toJSON(): Record<string, unknown> {
-		const out = { ...super.toJSON(), phase: this.phase, timedOut: this.timedOut };
-		return this.transportCode === undefined ? out : { ...out, transportCode: this.transportCode };
-	}
 }
 
 /**
- * The run was stopped (Stop pressed, or the host cancelled it) before this request was sent, or
- * while it waited to be retried after a refusal: nothing of it was processed, sending it again
- * later is safe.
+ * The run was stopped before this request was sent, or while it waited to be retried after a
+ * refusal: nothing of it was processed, sending it again later is safe.
  */
 export class CancelledError extends IntelliPortalError {
 	override readonly kind = 'cancelled';
@@ -222,14 +189,8 @@ export class ConfigurationError extends IntelliPortalError {
 	override readonly kind = 'configuration';
 	readonly field?: string;
 
-	constructor(message: string, options: IntelliPortalErrorOptions & { field?: string } = {}) {
+	constructor(message: string, options: IntelliPortalErrorOptions = {}) {
 		super(message, { code: 'configuration_error', ...options });
 		if (options.field !== undefined) this.field = options.field;
-	}
-
-	override toJSON(): Record<string, unknown> {
-		const out = super.toJSON();
-		if (this.field !== undefined) out.field = this.field;
-		return out;
 	}
 }

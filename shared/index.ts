@@ -18,6 +18,7 @@ export {
 	ServerError,
 	ValidationError,
 } from './errors';
+export type { ErrorKind } from './errors';
 export { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './types';
 export type {
 	Client,

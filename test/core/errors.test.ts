@@ -137,7 +137,7 @@ describe('error serialisation', () => {
 			name: 'RateLimitError',
 			kind: 'rate_limit',
 			code: 'rate_limited',
-			message: 'Rate limit exceeded: slow down. Retry after 2 s.',
+			message: 'Rate limit exceeded: slow down.',
 			retryable: true,
 			mayHaveBeenSent: false,
 			httpStatus: 429,

@@ -61,6 +61,10 @@ describe('429 rate limit', () => {
 		expect(payload.delay).toBeGreaterThanOrEqual(19);
 		expect(payload.delay).toBeLessThanOrEqual(20);
 		expect(String(payload.message)).toMatch(/rate limit/i);
+		// when Zapier retries is said once, in Zapier's words (the core adds no "Retry after N s")
+		expect(String(payload.message)).not.toMatch(/Retry after \d/);
+		expect(String(payload.message).split('Zapier will retry this step in')).toHaveLength(2);
+		expect(String(payload.message)).toContain(`Zapier will retry this step in ${payload.delay} s.`);
 		expect(emu.admin.messages()).toHaveLength(1); // the throttled one was not processed
 		expect(
 			run.logs.some((l) => l.data.log_type === 'http' && l.data.response_status_code === 429),

@@ -16,23 +16,15 @@ import {
 /** Zapier retries a throttled step itself; this is the delay when the server names none. */
 const DEFAULT_THROTTLE_SECONDS = 60;
 
-/** Maps a core field path (`text.body`) to the Zapier field label the user actually sees. */
+/** Core field path (`text.body`) → the Zapier field label the user sees. */
 export type FieldLabels = Record<string, string>;
+
+const ZAPIER_ERRORS =
+	'AppError ThrottledError ExpiredAuthError RefreshAuthError HaltedError ResponseError CheckError';
 
 function isZapierError(error: unknown): boolean {
 	const name = (error as { name?: unknown } | null)?.name;
-	return (
-		typeof name === 'string' &&
-		[
-			'AppError',
-			'ThrottledError',
-			'ExpiredAuthError',
-			'RefreshAuthError',
-			'HaltedError',
-			'ResponseError',
-			'CheckError',
-		].includes(name)
-	);
+	return typeof name === 'string' && ZAPIER_ERRORS.split(' ').includes(name);
 }
 
 /** Connection fields (ConfigurationError.field) as the user sees them in Zapier. */
@@ -50,24 +42,23 @@ function labelOf(field: string | undefined, labels: FieldLabels): string | undef
 }
 
 function labelled(error: ValidationError | ConfigurationError, labels: FieldLabels): string {
-	const field = error.field;
-	// Several problems: "2 problems: Client (client_ref): is required; Recipient (to): …"
+	const named = (field: string, message: string) => {
+		const label = labelOf(field, labels);
+		return `${label ? `${label} (${field})` : field}: ${message}`;
+	};
+	// "2 problems: Client (client_ref): is required; Recipient (to): …"
 	const issues = error instanceof ValidationError ? error.issues : [];
 	if (issues.length > 1 && issues.some((issue) => labelOf(issue.field, labels))) {
-		return `${issues.length} problems: ${issues
-			.map((issue) => {
-				const label = labelOf(issue.field, labels);
-				return `${label ? `${label} (${issue.field})` : issue.field}: ${issue.message}`;
-			})
-			.join('; ')}`;
+		return `${issues.length} problems: ${issues.map((i) => named(i.field, i.message)).join('; ')}`;
 	}
-	const label = labelOf(field, labels);
-	if (!label || typeof field !== 'string') return error.message;
+	const field = error.field;
+	if (field === undefined || !labelOf(field, labels)) return error.message;
 	// "text.body: is required" → "Message Text (text.body): is required"
-	const rest = error.message.startsWith(`${field}: `)
-		? error.message.slice(field.length + 2)
-		: error.message;
-	return `${label} (${field}): ${rest}`;
+	const prefix = `${field}: `;
+	return named(
+		field,
+		error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message,
+	);
 }
 
 /**
@@ -107,10 +98,27 @@ function throttleSeconds(ms: number | undefined): number {
 	return typeof ms === 'number' && ms > 0 ? Math.ceil(ms / 1000) : DEFAULT_THROTTLE_SECONDS;
 }
 
+/** The AppError text: the core's message in Zapier's words, with what to do or what was sent. */
+function appMessage(error: IntelliPortalError, labels: FieldLabels): string {
+	if (error instanceof AuthenticationError) {
+		return sentence(
+			error.message,
+			'Use an IntelliPortal API key that has access to this resource.',
+		);
+	}
+	if (error instanceof ValidationError) return labelled(error, labels);
+	if (error instanceof NotFoundError || error instanceof ConflictError) return error.message;
+	if (error instanceof ConfigurationError) {
+		const text = labelled(error, CONNECTION_LABELS);
+		return sentence(text, 'Check the IntelliPortal connection settings in Zapier.');
+	}
+	const what = error instanceof NetworkError ? networkMessage(error) : error.message;
+	return sentence(what, sentNotice(error));
+}
+
 /**
- * Translate anything the core throws into the Zapier error that makes Zapier do the right thing:
- * ThrottledError (Zapier retries later, nothing lost), ExpiredAuthError (user is asked to
- * reconnect), AppError with the server's message/code/status (shown on the step, Zap halts).
+ * The Zapier error that makes Zapier do the right thing: ThrottledError (Zapier retries later),
+ * ExpiredAuthError (the user is asked to reconnect), else AppError (shown on the step, Zap halts).
  */
 export function toZapierError(
 	z: ZObject,
@@ -120,86 +128,25 @@ export function toZapierError(
 ): Error {
 	if (isZapierError(error)) return error as Error;
 	const clean = (text: string) => redact(text, secrets);
-
-	if (error instanceof RateLimitError) {
-		const seconds = throttleSeconds(error.retryAfterMs);
-		return new z.errors.ThrottledError(
-			clean(sentence(error.message, `Zapier will retry this step in ${seconds} s.`)),
-			seconds,
-		);
+	if (!(error instanceof IntelliPortalError)) {
+		const message = error instanceof Error ? error.message : String(error);
+		return new z.errors.Error(clean(message), 'unexpected_error');
 	}
-	if (error instanceof ServerError && error.retryAfterMs !== undefined && !error.mayHaveBeenSent) {
-		// 503 + Retry-After longer than this step may wait: the server refused the work, nothing was processed.
-		const seconds = throttleSeconds(error.retryAfterMs);
-		return new z.errors.ThrottledError(
-			clean(
-				sentence(
-					error.message,
-					`IntelliPortal is temporarily unavailable; Zapier will retry this step in ${seconds} s.`,
-				),
-			),
-			seconds,
-		);
+	// A 503 + Retry-After longer than this step may wait: refused, nothing was processed.
+	const unavailable =
+		error instanceof ServerError && error.retryAfterMs !== undefined && !error.mayHaveBeenSent;
+	if (error instanceof RateLimitError || unavailable) {
+		const seconds = throttleSeconds((error as RateLimitError | ServerError).retryAfterMs);
+		const why = unavailable ? 'IntelliPortal is temporarily unavailable; ' : '';
+		const next = `${why}Zapier will retry this step in ${seconds} s.`;
+		return new z.errors.ThrottledError(clean(sentence(error.message, next)), seconds);
 	}
-	if (error instanceof AuthenticationError) {
-		if (error.httpStatus === 403) {
-			return new z.errors.Error(
-				clean(
-					sentence(error.message, 'Use an IntelliPortal API key that has access to this resource.'),
-				),
-				error.code,
-				403,
-			);
-		}
-		return new z.errors.ExpiredAuthError(
-			clean(
-				sentence(
-					error.message,
-					'Reconnect your IntelliPortal account in Zapier with a valid API key.',
-				),
-			),
-		);
+	if (error instanceof AuthenticationError && error.httpStatus !== 403) {
+		const next = 'Reconnect your IntelliPortal account in Zapier with a valid API key.';
+		return new z.errors.ExpiredAuthError(clean(sentence(error.message, next)));
 	}
-	if (error instanceof ValidationError) {
-		return new z.errors.Error(clean(labelled(error, labels)), error.code, error.httpStatus ?? 400);
-	}
-	if (error instanceof NotFoundError || error instanceof ConflictError) {
-		return new z.errors.Error(clean(error.message), error.code, error.httpStatus);
-	}
-	if (error instanceof NetworkError) {
-		return new z.errors.Error(
-			clean(sentence(networkMessage(error), sentNotice(error))),
-			error.code,
-		);
-	}
-	if (error instanceof ServerError) {
-		return new z.errors.Error(
-			clean(sentence(error.message, sentNotice(error))),
-			error.code,
-			error.httpStatus,
-		);
-	}
-	if (error instanceof ConfigurationError) {
-		return new z.errors.Error(
-			clean(
-				sentence(
-					labelled(error, CONNECTION_LABELS),
-					'Check the IntelliPortal connection settings in Zapier.',
-				),
-			),
-			error.code,
-		);
-	}
-	if (error instanceof IntelliPortalError) {
-		// An unexpected status: the core's verdict (error.mayHaveBeenSent), as in the n8n node.
-		return new z.errors.Error(
-			clean(sentence(error.message, sentNotice(error))),
-			error.code,
-			error.httpStatus,
-		);
-	}
-	const message = error instanceof Error ? error.message : String(error);
-	return new z.errors.Error(clean(message), 'unexpected_error');
+	const status = error.httpStatus ?? (error instanceof ValidationError ? 400 : undefined);
+	return new z.errors.Error(clean(appMessage(error, labels)), error.code, status);
 }
 
 export type Perform<T> = (z: ZObject, bundle: Bundle) => Promise<T>;

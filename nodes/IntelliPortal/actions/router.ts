@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { errorItemJson } from '../errors';
+import { failEveryItem } from '../errors';
 import { own } from '../fields';
 import { RESOURCES } from './resourceAndOperation';
 import type { VersionSettings } from './versionSettings';
@@ -23,50 +23,21 @@ function resourceName(resource: string): string {
 	return RESOURCES.find((option) => option.value === resource)?.name ?? resource;
 }
 
-function shortText(value: unknown): string {
-	const text = String(value);
-	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
-
-/** A resource the version does not have (a hand-edited or imported workflow). */
-function unknownResource(
+/** A resource or operation the version does not have (a hand-edited or imported workflow). */
+function notOneOf(
 	ctx: IExecuteFunctions,
-	operations: VersionOperations,
-	resource: string,
-): NodeOperationError {
-	const names = Object.keys(operations).map(resourceName).join(', ');
+	parameter: string,
+	names: string[],
+	got: string,
+	scope = '',
+) {
+	const text = String(got);
+	const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
 	return new NodeOperationError(
 		ctx.getNode(),
-		`"Resource" must be one of ${names}, got "${shortText(resource)}"`,
+		`"${parameter}" must be one of ${names.join(', ')}${scope}, got "${shown}"`,
 		{ itemIndex: 0 },
 	);
-}
-
-/** An operation the version does not run for the resource. */
-function unknownOperation(
-	ctx: IExecuteFunctions,
-	ofResource: Record<string, OperationModule>,
-	resource: string,
-	operation: string,
-): NodeOperationError {
-	const names = Object.values(ofResource)
-		.map((module) => module.option.name)
-		.join(', ');
-	return new NodeOperationError(
-		ctx.getNode(),
-		`"Operation" must be one of ${names} for the resource ${resourceName(resource)}, got "${shortText(operation)}"`,
-		{ itemIndex: 0 },
-	);
-}
-
-/** With "Continue On Fail" every item reports the error; otherwise the error stops the node. */
-function failEveryItem(
-	ctx: IExecuteFunctions,
-	items: INodeExecutionData[],
-	error: NodeOperationError,
-): INodeExecutionData[] {
-	if (!ctx.continueOnFail()) throw error;
-	return items.map((_, i) => ({ json: errorItemJson(error, ''), pairedItem: { item: i } }));
 }
 
 /**
@@ -83,11 +54,17 @@ export async function router(
 	// Own keys only: a saved "constructor" or "__proto__" is not a resource or an operation.
 	const ofResource = own(operations, resource);
 	// Checked before Operation is read: n8n has no Operation parameter for an unknown resource.
-	if (!ofResource) return [failEveryItem(this, items, unknownResource(this, operations, resource))];
+	if (!ofResource) {
+		const names = Object.keys(operations).map(resourceName);
+		return [failEveryItem(this, notOneOf(this, 'Resource', names, resource), items.length)];
+	}
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const module = own(ofResource, operation);
 	if (!module) {
-		return [failEveryItem(this, items, unknownOperation(this, ofResource, resource, operation))];
+		const names = Object.values(ofResource).map((m) => m.option.name);
+		const scope = ` for the resource ${resourceName(resource)}`;
+		const error = notOneOf(this, 'Operation', names, operation, scope);
+		return [failEveryItem(this, error, items.length)];
 	}
 	return [await module.execute.call(this, items, version)];
 }
