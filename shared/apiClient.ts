@@ -4,7 +4,6 @@
  */
 import { resolveEnvironment } from './environment';
 import type { Environment } from './environment';
-import { isRecord } from './guards';
 import {
 	clientPage,
 	messageResponse,
@@ -41,18 +40,16 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 const CLIENT_HEADER_VALUE = 'intelliportal-core/0.1.0';
 
 export interface IntelliPortalClientOptions {
-	/** ik_test_… → sandbox server, ik_live_… → production server. */
 	apiKey: string;
 	/** Default 'auto' (from the key prefix). */
 	environment?: Environment;
-	/** Explicit server (emulator, gateway); required for 'custom'. */
+	/** Required for 'custom'. */
 	baseUrl?: string;
 	transport: Transport;
 	/** Around every request, outermost first (retry, pacing, run control); none: one attempt. */
 	layers?: readonly Layer[];
-	/** Per request; default 30 000 ms. */
 	timeoutMs?: number;
-	/** Value of the X-IntelliPortal-Client header: the host package's name/version. */
+	/** The X-IntelliPortal-Client header: the host package's name/version. */
 	clientName?: string;
 }
 
@@ -64,7 +61,6 @@ interface RequestSpec {
 }
 
 export class IntelliPortalClient {
-	/** The resolved server (no trailing slash). */
 	readonly baseUrl: string;
 	readonly environment: 'production' | 'sandbox' | 'custom';
 	// Private fields: toJSON and inspect never show the key.
@@ -75,30 +71,16 @@ export class IntelliPortalClient {
 	readonly #clientName: string;
 
 	constructor(options: IntelliPortalClientOptions) {
-		if (!isRecord(options)) throw new TypeError('IntelliPortalClient needs options');
 		const resolved = resolveEnvironment(options);
 		const transport = options.transport;
-		if (
-			!transport ||
-			typeof transport.request !== 'function' ||
-			typeof transport.sleep !== 'function'
-		) {
-			throw new TypeError('IntelliPortalClient needs a transport with request() and sleep()');
-		}
 		this.baseUrl = resolved.baseUrl;
 		this.environment = resolved.environment;
 		this.#apiKey = resolved.apiKey;
 		this.#transport = transport;
 		this.#send = compose(options.layers ?? [], exchange(transport, [resolved.apiKey]));
-		const timeout = options.timeoutMs;
-		this.#timeoutMs =
-			typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0
-				? timeout
-				: DEFAULT_TIMEOUT_MS;
-		this.#clientName =
-			typeof options.clientName === 'string' && options.clientName
-				? options.clientName
-				: CLIENT_HEADER_VALUE;
+		const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		this.#timeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS;
+		this.#clientName = options.clientName || CLIENT_HEADER_VALUE;
 	}
 
 	toJSON(): Record<string, unknown> {
@@ -147,7 +129,6 @@ export class IntelliPortalClient {
 		return all;
 	}
 
-	/** Async iterator over every client; holds one page in memory at a time. */
 	iterateClients(options: ListAllClientsOptions = {}): AsyncIterable<Client> {
 		const { max, pageSize, maxPages } = validateListAll(options);
 		// eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -193,11 +174,7 @@ export class IntelliPortalClient {
 		};
 	}
 
-	/**
-	 * Up to `count` clients from absolute position `offset` of the list, as many requests as the
-	 * server's page cap needs (a dropdown's page N is positions N×size…, whatever size the server
-	 * answers with). Ends early only at the end of the list.
-	 */
+	/** Up to `count` clients from position `offset`, in as many requests as the server's page cap needs. */
 	async readClientRange(offset: number, count: number): Promise<Client[]> {
 		const range = validateListClients({ offset, limit: Math.min(count, CLIENTS_MAX_PAGE_SIZE) });
 		const clients = new Map<string, Client>();
@@ -228,7 +205,6 @@ export class IntelliPortalClient {
 		return webhookConfig(answer.body, answer.status, true);
 	}
 
-	/** The one request of an operation, through the host's layers. */
 	private async request(spec: RequestSpec) {
 		const hasBody = spec.body !== undefined;
 		const headers: Record<string, string> = {

@@ -8,17 +8,15 @@ import { isThrottle } from './failures';
 import type { Layer } from './send';
 
 export interface RetryPolicy {
-	/** Total attempts including the first. Default 4. */
+	/** Including the first. */
 	maxAttempts: number;
-	/** First backoff step. Default 500 ms. */
 	baseDelayMs: number;
-	/** Largest backoff step. Default 8 000 ms. */
 	maxDelayMs: number;
-	/** Longest server-requested wait (Retry-After) honoured. Default 60 000 ms. */
+	/** Longest Retry-After honoured. */
 	maxRetryAfterMs: number;
-	/** Delay used for a 429 without Retry-After. Default 1 000 ms. */
+	/** For a 429 without Retry-After. */
 	defaultRetryAfterMs: number;
-	/** Random source in [0, 1) for jitter (injectable for tests). Default Math.random. */
+	/** In [0, 1), for jitter. */
 	random: () => number;
 	/**
 	 * Retry-After one request may wait out apart from `maxAttempts` (paced runs, where a 429 is the
@@ -27,14 +25,11 @@ export interface RetryPolicy {
 	throttleBudgetMs?: number;
 }
 
-/** Throttle budget of a paced (bulk) request: 10 minutes of Retry-After per item. */
+/** Per item. */
 export const PACED_THROTTLE_BUDGET_MS = 600_000;
 
-/**
- * Shortest Retry-After that counts as pacing. A throttle asking for less (e.g. "Retry-After: 0")
- * is retried like any other failure, within `maxAttempts`: a server answering that way forever
- * would otherwise be retried without end.
- */
+// A shorter Retry-After ("0") counts against maxAttempts: a server answering it forever would
+// otherwise be retried without end.
 const MIN_PACED_RETRY_AFTER_MS = 1_000;
 
 const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
@@ -50,7 +45,6 @@ function count(value: unknown, fallback: number, min: number): number {
 	return typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback;
 }
 
-/** Fills in defaults and ignores nonsense values (negative, NaN). */
 function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
 	const d = DEFAULT_RETRY_POLICY;
 	return {
@@ -68,10 +62,7 @@ function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
 	};
 }
 
-/**
- * Backoff before retry n (n = 1 for the first retry): "equal jitter", i.e. half the exponential
- * step plus a random part of the other half: step * (0.5 + 0.5 * random), step = min(max, base * 2^(n-1)).
- */
+/** "Equal jitter" before retry n (1 = the first): half the exponential step, plus a random half. */
 function backoffDelay(retryNumber: number, policy: RetryPolicy): number {
 	const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1));
 	const r = Math.min(Math.max(policy.random(), 0), 1);
@@ -80,16 +71,12 @@ function backoffDelay(retryNumber: number, policy: RetryPolicy): number {
 
 export interface RetryInput {
 	method: string;
-	/** Attempts made so far, including the one that just failed (1 after the first). */
+	/** Including the one that just failed. */
 	attempt: number;
 	error: IntelliPortalError;
 	policy: RetryPolicy;
-	/**
-	 * Earlier attempts of this request that were paced throttles (retried with `free: true`): they
-	 * do not count against `maxAttempts`.
-	 */
+	/** Paced throttles so far (retried with `free: true`), not counted against `maxAttempts`. */
 	freeAttempts?: number;
-	/** Server-requested waiting already done for this request's free attempts (ms). */
 	throttleWaitedMs?: number;
 }
 
@@ -98,7 +85,7 @@ export type RetryDecision =
 	| { retry: true; delayMs: number; reason: string; free?: boolean }
 	| { retry: false; error: IntelliPortalError };
 
-/** The throttle's error with a message saying why this client gives up, same kind and code. */
+/** Same kind and code, saying why this client gives up. */
 function throttleFailure(
 	error: RateLimitError | ServerError,
 	message: string,
@@ -126,7 +113,6 @@ export function decideRetry({
 	// Repeating is harmless for an idempotent method, or when nothing of the request was processed.
 	const repeatable = method.toUpperCase() !== 'POST' || !error.mayHaveBeenSent;
 	const budget = policy.throttleBudgetMs;
-	// Paced throttles (under a throttle budget) do not use up maxAttempts.
 	const attemptsLeft = Math.max(0, attempt - freeAttempts) < policy.maxAttempts;
 
 	const serverWait = (throttle: RateLimitError | ServerError, reason: string): RetryDecision => {
@@ -158,30 +144,22 @@ export function decideRetry({
 		);
 	}
 	if (!attemptsLeft || !repeatable) return { retry: false, error };
-	if (error instanceof NetworkError) {
-		return {
-			retry: true,
-			delayMs: backoffDelay(attempt, policy),
-			reason: `network error (${error.phase})`,
-		};
-	}
-	if (error instanceof ServerError && (error.httpStatus ?? 0) >= 500) {
-		return {
-			retry: true,
-			delayMs: backoffDelay(attempt, policy),
-			reason: `server error (${error.httpStatus})`,
-		};
-	}
-	return { retry: false, error };
+	const reason =
+		error instanceof NetworkError
+			? `network error (${error.phase})`
+			: error instanceof ServerError && (error.httpStatus ?? 0) >= 500
+				? `server error (${error.httpStatus})`
+				: undefined;
+	if (reason === undefined) return { retry: false, error };
+	return { retry: true, delayMs: backoffDelay(attempt, policy), reason };
 }
 
 export interface RetryOptions {
-	/** Waits before the next attempt: the host's sleep, or a run's wait that also ends on Stop. */
+	/** The host's sleep, or a run's wait that also ends on Stop. */
 	wait: (ms: number, after: IntelliPortalError) => Promise<void>;
 	policy?: Partial<RetryPolicy>;
 }
 
-/** The retry layer: repeats a failed attempt when decideRetry allows it, after its delay. */
 export function withRetry({ wait, policy }: RetryOptions): Layer {
 	const resolved = resolveRetryPolicy(policy);
 	return (next) => async (request) => {

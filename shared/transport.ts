@@ -6,7 +6,6 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface TransportRequest {
 	method: HttpMethod;
-	/** Absolute URL, query already encoded. */
 	url: string;
 	/** Includes Authorization unless `transport.authenticates`. */
 	headers: Record<string, string>;
@@ -24,9 +23,8 @@ export interface TransportResponse {
 export interface Transport {
 	/** Resolves for EVERY HTTP status; rejects only when there is no HTTP response. */
 	request(req: TransportRequest): Promise<TransportResponse>;
-	/** The host's timer. */
 	sleep(ms: number): Promise<void>;
-	/** The host's clock in ms; default Date.now. */
+	/** Default Date.now. */
 	now?(): number;
 	/** True when the host injects the credential itself; the core then sends no Authorization. */
 	authenticates?: boolean;
@@ -38,39 +36,26 @@ export interface Transport {
  */
 export type TransportFailurePhase = 'connect' | 'timeout' | 'response';
 
+function codes(list: string): ReadonlySet<string> {
+	return new Set(list.trim().split(/\s+/));
+}
+
 /**
  * Error codes (Node sockets, DNS, TLS, undici, axios, node-fetch) proving that no connection was
  * made, so the request body certainly never reached the server: even a POST may be retried.
  */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set([
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EAI_NONAME',
-	'EHOSTUNREACH',
-	'EHOSTDOWN',
-	'ENETUNREACH',
-	'ENETDOWN',
-	'EADDRNOTAVAIL',
-	'UND_ERR_CONNECT_TIMEOUT',
-	'ERR_INVALID_URL',
-	'CERT_HAS_EXPIRED',
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
+const NOT_SENT_CODES = codes(`
+	ECONNREFUSED ENOTFOUND EAI_AGAIN EAI_NONAME EHOSTUNREACH EHOSTDOWN ENETUNREACH ENETDOWN
+	EADDRNOTAVAIL UND_ERR_CONNECT_TIMEOUT ERR_INVALID_URL CERT_HAS_EXPIRED
+	DEPTH_ZERO_SELF_SIGNED_CERT SELF_SIGNED_CERT_IN_CHAIN UNABLE_TO_VERIFY_LEAF_SIGNATURE
+	UNABLE_TO_GET_ISSUER_CERT_LOCALLY ERR_TLS_CERT_ALTNAME_INVALID
+`);
 
 /** The request went out but no answer arrived in time: it may have been processed. */
-const TIMEOUT_CODES: ReadonlySet<string> = new Set([
-	'ECONNABORTED',
-	'ETIMEDOUT',
-	'ESOCKETTIMEDOUT',
-	'UND_ERR_HEADERS_TIMEOUT',
-	'UND_ERR_BODY_TIMEOUT',
-	'ERR_CANCELED',
-]);
+const TIMEOUT_CODES = codes(`
+	ECONNABORTED ETIMEDOUT ESOCKETTIMEDOUT UND_ERR_HEADERS_TIMEOUT UND_ERR_BODY_TIMEOUT
+	ERR_CANCELED
+`);
 
 /**
  * The one place where hosts' transports classify a failure without an HTTP response from its
@@ -78,9 +63,7 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set([
  */
 export function failurePhaseForCode(code: string | undefined): TransportFailurePhase {
 	if (code === undefined) return 'response';
-	if (NOT_SENT_CODES.has(code)) return 'connect';
-	if (TIMEOUT_CODES.has(code)) return 'timeout';
-	return 'response';
+	return NOT_SENT_CODES.has(code) ? 'connect' : TIMEOUT_CODES.has(code) ? 'timeout' : 'response';
 }
 
 /** What a transport rejects with when there is no HTTP response. Anything else counts as 'response'. */
