@@ -7,9 +7,7 @@ import { REGISTRATION_PARAMS } from './webhookUrl';
 
 export const REDACTED = '[redacted]';
 
-/** ik_test_… / ik_live_… keys, wherever they appear. */
 const KEY_PATTERN = /ik_(?:test|live)_[A-Za-z0-9._~+/=-]+/g;
-/** "Bearer <token>" (any token). */
 const BEARER_PATTERN = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
 /** `ip_secret=…`, `ip_owner=…`, `ip_hook_secret=…`, plain or percent-encoded (`%3D`, up to `%26`). */
 const URL_PARAM_PATTERN = new RegExp(
@@ -18,7 +16,6 @@ const URL_PARAM_PATTERN = new RegExp(
 );
 const URL_PARAM_KEY = new RegExp(`^(?:${REGISTRATION_PARAMS.join('|')})$`, 'i');
 
-/** Removes every secret (exact occurrences of `secrets`, key-like and bearer tokens, webhook URL secrets) from a text. */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
 	let out = String(text);
 	for (const secret of secrets) {
@@ -35,10 +32,7 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined> 
 		.replace(URL_PARAM_PATTERN, `$1$2${REDACTED}`);
 }
 
-/**
- * Deep copy of a JSON-like value with every string redacted, depth and size bounded, functions and
- * prototypes dropped. Used for server-provided error details.
- */
+/** Deep copy with every string redacted, depth and size bounded, functions and prototypes dropped. */
 export function redactValue(
 	value: unknown,
 	secrets: ReadonlyArray<string | undefined> = [],
@@ -69,10 +63,7 @@ export function redactValue(
 	return undefined;
 }
 
-/**
- * The parts of a receiver URL that may be its credential: everything after scheme and host
- * (Slack-style and Zapier catch hooks carry it in the path), as sent and percent-encoded.
- */
+/** After scheme and host, as sent and encoded: catch hooks carry their credential in the path. */
 export function receiverSecrets(url: string | null | undefined): string[] {
 	if (!url) return [];
 	const afterScheme = url.indexOf('://');
@@ -84,10 +75,7 @@ export function receiverSecrets(url: string | null | undefined): string[] {
 	return [...new Set([...parts, ...parts.map((part) => encodeURIComponent(part))])];
 }
 
-/**
- * The same error with `secrets` removed from every text it shows (message, stack, code, field,
- * details, issues): for errors that may echo a URL only the caller knows to be secret.
- */
+/** For errors that may echo a URL only the caller knows to be secret. */
 export function redactError<E>(error: E, secrets: readonly string[]): E {
 	if (!(error instanceof Error) || secrets.length === 0) return error;
 	const fields = error as unknown as Record<string, unknown>;

@@ -10,31 +10,19 @@ import type { WebhookEvent, WebhookEventType } from './types';
 import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from './types';
 import { WEBHOOK_SECRET_PARAM, queryParam } from './webhookUrl';
 
-/** Default largest accepted delivery body (characters of JSON). */
+/** Characters of JSON. */
 export const DEFAULT_WEBHOOK_MAX_BYTES = 256 * 1024;
 
 export function isWebhookEventType(value: unknown): value is WebhookEventType {
 	return typeof value === 'string' && (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 }
 
-/**
- * An event selection as a host's field gives it, as event names: ALL_EVENTS becomes every event
- * type, repeated entries go, order is kept. Anything else stays as given, so that validation
- * names what is not an event.
- */
+/** ALL_EVENTS expanded, repeats dropped; anything else kept so that validation names it. */
 export function expandEventSelection(selection: readonly unknown[]): unknown[] {
-	const out: unknown[] = [];
-	for (const entry of selection) {
-		if (entry === ALL_EVENTS) out.push(...WEBHOOK_EVENT_TYPES);
-		else out.push(entry);
-	}
-	return [...new Set(out)];
+	return [...new Set(selection.flatMap((e) => (e === ALL_EVENTS ? WEBHOOK_EVENT_TYPES : [e])))];
 }
 
-/**
- * The event types a selection receives: its known event names (ALL_EVENTS expanded); a
- * selection without any known name receives every event.
- */
+/** Its known event names; a selection without any receives every event. */
 export function receivedEventTypes(selection: readonly unknown[]): WebhookEventType[] {
 	const known = expandEventSelection(selection).filter(isWebhookEventType);
 	return known.length > 0 ? known : [...WEBHOOK_EVENT_TYPES];
@@ -61,10 +49,7 @@ function clean(value: unknown, depth = 0): unknown {
 	return value;
 }
 
-/**
- * Parses one delivery (a JSON string, or an already-parsed body) into a typed event, or throws a
- * ValidationError (not JSON, not an object, missing id/type/created_at/data, unknown type, too big).
- */
+/** One delivery (JSON text or a parsed body) as a typed event, or a ValidationError. */
 export function parseWebhookEvent(
 	body: unknown,
 	options: { maxBytes?: number } = {},
@@ -133,10 +118,7 @@ function sameSecret(a: string, b: string): boolean {
 	return timingSafeEqual(digest(a), digest(b));
 }
 
-/**
- * Checks the secret of a received delivery: pass the full URL, the query string, or the parsed
- * query object.
- */
+/** `received`: the full URL, the query string, or the parsed query. */
 export function verifySecret(
 	received: string | Record<string, unknown> | undefined,
 	secret: string,
@@ -152,11 +134,8 @@ export function verifySecret(
 }
 
 /**
- * The verdict on a delivery's secret, one rule for every host, failing closed: a delivery is
- * accepted only when a secret is stored AND the delivery carries it. `no_secret_stored` (the
- * registration predates the secret, or the host lost its stored data) is refused like a wrong
- * secret; hosts tell their user to register again (n8n: deactivate and activate the workflow;
- * Zapier: turn the Zap off and on).
+ * One rule for every host, failing closed: accepted only when a secret is stored AND the delivery
+ * carries it. Without a stored secret hosts tell their user to register again.
  */
 export type DeliveryVerdict = 'verified' | 'no_secret_stored' | 'wrong_secret';
 

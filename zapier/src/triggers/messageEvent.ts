@@ -33,47 +33,29 @@ const EVENT_LABELS: Record<WebhookEventType, string> = {
 	'client.onboarded': 'Client onboarded',
 };
 
-/**
- * What performSubscribe returns; Zapier stores it with the subscription and hands it to perform
- * (every delivery) and performUnsubscribe as bundle.subscribeData.
- */
+/** Zapier's bundle.subscribeData: what performSubscribe returned. */
 export interface SubscribeData {
 	id: string;
-	/**
-	 * The receiver URL: Zapier's targetUrl + `?ip_secret=<secret>`. IntelliPortal holds it with
-	 * the sealed ownership record appended (`&ip_owner=…`, shared/webhookRecord.ts).
-	 */
+	/** targetUrl + `?ip_secret=…`; IntelliPortal holds it with the ownership record appended. */
 	target_url: string;
 	events: string[];
-	/**
-	 * Subscriptions made before ownership records kept what they replaced here (restored or
-	 * carried over at unsubscribe). New subscriptions keep it in the registered URL's record.
-	 */
+	/** What an older subscription replaced (newer ones keep it in the URL's record). */
 	previous?: WebhookConfig;
-	/**
-	 * Random per-subscription secret carried in target_url; perform drops deliveries without it.
-	 * Absent in subscriptions made before the secret existed (those are not checked).
-	 */
+	/** Absent in subscriptions made before the secret existed (those are not checked). */
 	secret?: string;
 }
 
-/** 24 random bytes, hex: what the n8n trigger uses too. */
 export function newWebhookSecret(): string {
 	return randomBytes(24).toString('hex');
 }
 
-/** The connection's API key: the ownership record is sealed with a key derived from it. */
+/** The ownership record is sealed with a key derived from it. */
 function apiKeyOf(bundle: Bundle): string {
 	const apiKey = (bundle.authData as Record<string, unknown> | undefined)?.apiKey;
 	return typeof apiKey === 'string' ? apiKey : '';
 }
 
-/**
- * Where a delivery may carry the subscription's secret: Zapier hands the hook request's query
- * string to perform as bundle.rawRequest.querystring ('a=1&ip_secret=…') and, parsed, as
- * bundle.cleanedRequest.querystring; a flat cleanedRequest may also carry it as a top-level key.
- * Any of them matching (constant-time, in the core's verifyDelivery) is enough.
- */
+/** Zapier hands the query string raw, parsed, or flat in cleanedRequest: any may match. */
 function secretCarriers(bundle: Bundle): Array<string | Record<string, unknown>> {
 	const raw = (bundle as { rawRequest?: unknown }).rawRequest;
 	const cleaned = (bundle as { cleanedRequest?: unknown }).cleanedRequest;
@@ -87,11 +69,7 @@ function secretCarriers(bundle: Bundle): Array<string | Record<string, unknown>>
 	return candidates;
 }
 
-/**
- * The delivered event body: bundle.cleanedRequest as Zapier gives it for a JSON POST, or its
- * `content` when it arrives in the documented { method, querystring, headers, content } shape;
- * the secret query parameter is never passed on into the Zap's data.
- */
+/** cleanedRequest, or its `content` in the { method, querystring, headers, content } shape; never the secret. */
 function deliveredBody(bundle: Bundle): unknown {
 	const cleaned = (bundle as { cleanedRequest?: unknown }).cleanedRequest;
 	let body: unknown = cleaned;
@@ -111,25 +89,19 @@ function deliveredBody(bundle: Bundle): unknown {
 	return body;
 }
 
-/** Field labels for errors of performSubscribe (`events[2]` → "Events"). */
 const SUBSCRIBE_LABELS = {
 	events: 'Events',
 	url: 'Zapier hook URL',
 };
 
-/**
- * The Events field as given: strings trimmed, empty entries dropped, anything else kept as is so
- * that validation names it (`events[1]` → "Events"); nothing selected means every event.
- */
+/** Non-strings are kept so that validation names them; nothing selected means every event. */
 function selectedEvents(bundle: Bundle): unknown[] {
 	const chosen = (listInput(bundle.inputData.events) ?? [])
 		.map((e) => (typeof e === 'string' ? e.trim() : e))
 		.filter((e) => e !== '' && e !== undefined && e !== null);
-	// Nothing selected in the Events field means every event.
 	return expandEventSelection(chosen.length > 0 ? chosen : [ALL_EVENTS]);
 }
 
-/** The selected event names this Zap can receive (perform, performList): known names only. */
 function selectedEventTypes(bundle: Bundle): string[] {
 	return receivedEventTypes(selectedEvents(bundle));
 }
@@ -140,10 +112,7 @@ const performSubscribe = handled(async (z: ZObject, bundle: Bundle): Promise<Sub
 	const secret = newWebhookSecret();
 	const registeredUrl = appendSecret(targetUrl, secret);
 	const events = selectedEvents(bundle);
-	// Bad input (an unknown event, an unusable hook URL) fails here, before any request.
 	const valid = validateWebhookUpdate({ url: registeredUrl, events });
-	// One ownership rule for n8n and Zapier: another registration is taken over only with
-	// Replace Existing, recorded so that it is given back when this Zap is turned off.
 	const result = await activateWebhook(
 		client,
 		{ url: registeredUrl, events: valid.events ?? [...WEBHOOK_EVENT_TYPES], kind: 'zapier' },
@@ -177,18 +146,11 @@ const performUnsubscribe = handled(async (z: ZObject, bundle: Bundle) => {
 	return { restored: false, reason: result.reason, message };
 });
 
-/**
- * One delivery → one Zap run. A delivery without the subscription's secret returns [] (Zapier
- * runs nothing; nothing about the secret is echoed), checked before the body is even parsed.
- * A malformed body throws (shown in the Zap history as an error, so a broken sender is noticed);
- * a well-formed event of a type this Zap did not select returns [] (Zapier's convention for
- * "nothing to trigger").
- */
+/** A malformed body throws so that a broken sender shows in the Zap history; [] runs nothing. */
 const perform = handled(async (z: ZObject, bundle: Bundle) => {
 	const { secret } = (bundle.subscribeData ?? {}) as Partial<SubscribeData>;
 	const verdict = verifyDelivery(secretCarriers(bundle), secret);
 	if (verdict === 'no_secret_stored') {
-		// Fails closed, loudly: the Zap history shows this error and nothing runs.
 		throw new z.errors.Error(
 			'This Zap’s IntelliPortal webhook has no delivery secret stored, so deliveries cannot be verified and none is accepted. Turn the Zap off and on again to register a new secret.',
 			'no_secret_stored',
@@ -196,7 +158,6 @@ const perform = handled(async (z: ZObject, bundle: Bundle) => {
 		);
 	}
 	if (verdict === 'wrong_secret') {
-		// A forged or stale delivery: nothing runs and nothing about the secret is echoed.
 		z.console.log('IntelliPortal webhook: ignored a delivery without this subscription’s secret');
 		return [];
 	}
@@ -211,15 +172,10 @@ const perform = handled(async (z: ZObject, bundle: Bundle) => {
 			400,
 		);
 	}
-	const events = selectedEventTypes(bundle);
-	return events.includes(event.type) ? [event] : [];
+	return selectedEventTypes(bundle).includes(event.type) ? [event] : [];
 });
 
-/**
- * The contract has no endpoint listing past events, so there is nothing real to fetch: this
- * returns one documented sample event per selected type (ids `evt_sample_*`), built from the
- * core's event types, so the editor can map every field.
- */
+/** The contract lists no past events: one sample per selected type, for mapping fields. */
 const performList = handled(async (_z: ZObject, bundle: Bundle) =>
 	selectedEventTypes(bundle).map((type, index) => sampleEvent(type, index)),
 );
