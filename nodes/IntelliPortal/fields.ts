@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IGetNodeParameterOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isRecord } from '../../shared/guards';
 import { parameterLabel } from './parameterLabels';
 
 /** Whatever a parameter resolves to (expressions can make it anything). */
@@ -12,10 +13,6 @@ function describeValue(value: unknown): string {
 	if (typeof value === 'number') return String(value);
 	if (typeof value === 'string') return value.trim() === '' ? 'an empty text' : 'a text value';
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Own property only: keys such as `__proto__` or `constructor` never read inherited values. */
@@ -76,7 +73,7 @@ export function readCollection(
 ): IDataObject {
 	const value = readParameter(ctx, name, itemIndex, {});
 	if (value === undefined || value === null) return {};
-	if (!isPlainObject(value)) {
+	if (!isRecord(value)) {
 		throw parameterError(
 			ctx,
 			name,
@@ -84,7 +81,7 @@ export function readCollection(
 			`must be a collection of fields, got ${describeValue(value)}`,
 		);
 	}
-	return value;
+	return value as IDataObject;
 }
 
 /** true/false, also as the text "true"/"false" (an expression reading a query string). */

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { WAIT_INDEFINITELY } from 'n8n-workflow';
 
+import { isRecord } from '../../../../shared/guards';
 import { own, parameterError } from '../../fields';
 
 const UNIT_MS: Record<string, number> = {
@@ -9,16 +10,12 @@ const UNIT_MS: Record<string, number> = {
 	days: 86_400_000,
 };
 
-function isPlainObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A date/time parameter: an ISO text, a number of ms, a Date or a Luxon DateTime (toISO()). */
 function toDate(value: unknown): Date | undefined {
 	if (value instanceof Date) return value;
 	if (typeof value === 'string' && value.trim() !== '') return new Date(value.trim());
 	if (typeof value === 'number') return new Date(value);
-	const toISO = isPlainObject(value) ? undefined : (value as { toISO?: unknown } | null)?.toISO;
+	const toISO = isRecord(value) ? undefined : (value as { toISO?: unknown } | null)?.toISO;
 	if (typeof toISO === 'function') {
 		const iso: unknown = toISO.call(value);
 		if (typeof iso === 'string') return new Date(iso);
@@ -32,9 +29,9 @@ function toDate(value: unknown): Date | undefined {
  */
 export function waitTill(ctx: IExecuteFunctions, now: Date): Date {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const limit = isPlainObject(options) ? own(options, 'limitWaitTime') : undefined;
-	const values = isPlainObject(limit) ? own(limit, 'values') : undefined;
-	if (!isPlainObject(values)) return WAIT_INDEFINITELY;
+	const limit = isRecord(options) ? own(options, 'limitWaitTime') : undefined;
+	const values = isRecord(limit) ? own(limit, 'values') : undefined;
+	if (!isRecord(values)) return WAIT_INDEFINITELY;
 
 	const limitType = own(values, 'limitType') ?? 'afterTimeInterval';
 	if (limitType === 'afterTimeInterval') {
