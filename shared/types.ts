@@ -11,28 +11,17 @@ export type SendMessageRequest = Schemas['SendMessageRequest'];
 export type SendTemplateRequest = Schemas['SendTemplateRequest'];
 export type ClientSignupRequest = Schemas['ClientSignupRequest'];
 
-/**
- * A request as a host hands it to the core, before validation: the request's own field names,
- * each holding whatever the user gave. A misspelt field name is a compile error in the host; a
- * wrong value is the core's ValidationError naming the field.
- */
+/** A misspelt field name is a compile error in the host; a wrong value, a ValidationError. */
 export type Unvalidated<T> = { [K in keyof T]?: unknown };
 export type SendMessageInput = Unvalidated<SendMessageRequest>;
 export type SendTemplateInput = Unvalidated<SendTemplateRequest>;
 export type ClientSignupInput = Unvalidated<ClientSignupRequest>;
 export type MessageStatus = NonNullable<Schemas['MessageResponse']['status']>;
 
-/**
- * 200 of both send operations. The contract marks no field required; the core requires `id`
- * (an accepted message without an id cannot be tracked) and passes the rest through.
- */
+/** The contract marks no field required; without `id` an accepted message cannot be tracked. */
 export type MessageResponse = Schemas['MessageResponse'] & { id: string };
 
-/**
- * ASSUMPTION (201 of POST /clients/signup has no schema; GET /clients items have none either):
- * a client is `{ id, business_name, phone_number_id, waba_id?, callback_url?, status, created_at }`.
- * Unknown extra fields the server adds are kept.
- */
+/** ASSUMPTION (neither signup's 201 nor the list's items have a schema); extra fields are kept. */
 export interface Client {
 	id: string;
 	business_name: string;
@@ -44,10 +33,7 @@ export interface Client {
 	[extra: string]: unknown;
 }
 
-/**
- * One page of GET /clients, whichever of its three shapes the server sent (responses.ts). Without
- * `total` a short page does not prove the end (servers cap page sizes): only an empty page does.
- */
+/** Without `total` a short page does not prove the end (servers cap page sizes): an empty one does. */
 export interface ClientPage {
 	items: Client[];
 	limit: number;
@@ -57,18 +43,14 @@ export interface ClientPage {
 }
 
 export interface ListClientsOptions {
-	/** 1..100 (CLIENTS_MAX_PAGE_SIZE); default 20 as in the contract. */
 	limit?: number;
-	/** >= 0; default 0. */
 	offset?: number;
 }
 
 export interface ListAllClientsOptions {
-	/** Stop after this many clients. Default: no limit (DEFAULT_LIST_ALL_MAX). */
 	max?: number;
-	/** Page size 1..100; default 100. */
 	pageSize?: number;
-	/** Requests at most (default 10 000): a list that never ends fails instead of looping. */
+	/** A list that never ends fails instead of looping. */
 	maxPages?: number;
 }
 
@@ -81,7 +63,6 @@ export interface WebhookConfig {
 	events: string[];
 }
 
-/** PUT /webhooks body (contract schema); `events` are known event names (see WEBHOOK_EVENT_TYPES). */
 export type WebhookConfigUpdateInput = Unvalidated<WebhookConfigUpdate>;
 
 export interface WebhookConfigUpdate {
@@ -105,10 +86,8 @@ export const WEBHOOK_EVENT_TYPES = [
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-/** In an event selection (and in PUT /webhooks `events`), stands for every event type. */
 export const ALL_EVENTS = '*';
 
-/** `data` of `message.*` events (status changes and inbound `message.received`). */
 export interface MessageEventData {
 	message_id: string;
 	client_ref?: string;
@@ -119,7 +98,6 @@ export interface MessageEventData {
 	[extra: string]: unknown;
 }
 
-/** `data` of `client.onboarded`. */
 export interface ClientEventData {
 	client: Client;
 	[extra: string]: unknown;
