@@ -10,13 +10,15 @@
  * node and saving the execution are the same for every case and are reported separately).
  */
 import type { Execution, N8nClient, N8nInstance, WorkflowJson } from '../scripts/n8n/start';
+// `.js`: without an extension tsx resolves the codex file IntelliPortal.node.json beside it.
+import { IntelliPortal } from '../nodes/IntelliPortal/IntelliPortal.node.js';
 import { BENCH_API_KEY, BENCH_CLIENT_REF, messageBody } from './cases';
 import type { SenderView } from './judge';
 import { waitForFinishedExecution } from './poll';
 
 const ACTION_TYPE = 'n8n-nodes-intelliportal.intelliPortal';
 const CREDENTIAL_TYPE = 'intelliPortalApi';
-const HTTP_TYPE = 'n8n-nodes-base.httpRequest';
+export const HTTP_TYPE = 'n8n-nodes-base.httpRequest';
 /** The HTTP Request node's current version in n8n 2.41 (what a new node in the editor gets). */
 const HTTP_VERSION = 4.5;
 export const SENDER = 'Send';
@@ -29,8 +31,19 @@ export interface N8nSendCase {
 	sender(): WorkflowJson['nodes'][number];
 }
 
-/** Our node at its defaults (Concurrency 16, adaptive pacing), Continue On Fail. */
-export function oursNodeCase(key: string, title: string, concurrency?: number): N8nSendCase {
+/** The action node's newest version: what a node added in the editor today gets. */
+export const NEWEST_VERSION = Math.max(...Object.keys(new IntelliPortal().nodeVersions).map(Number));
+
+/**
+ * Our node at its defaults (Concurrency 16, adaptive pacing), Continue On Fail; the newest
+ * version unless `typeVersion` says otherwise.
+ */
+export function oursNodeCase(
+	key: string,
+	title: string,
+	concurrency?: number,
+	typeVersion: number = NEWEST_VERSION,
+): N8nSendCase {
 	return {
 		key,
 		title,
@@ -39,7 +52,7 @@ export function oursNodeCase(key: string, title: string, concurrency?: number): 
 			id: 'bench-send',
 			name: SENDER,
 			type: ACTION_TYPE,
-			typeVersion: 1,
+			typeVersion,
 			position: [400, 0],
 			onError: 'continueRegularOutput',
 			parameters: {
@@ -149,8 +162,19 @@ export function rowsCode(n: number, runId: string): string {
 export interface N8nBench {
 	n8n: N8nInstance;
 	credentials: BenchCredentials;
-	run(sendCase: N8nSendCase, params: { n: number; runId: string }): Promise<SenderRun>;
+	run(
+		sendCase: N8nSendCase,
+		params: { n: number; runId: string },
+		hooks?: RunHooks,
+	): Promise<SenderRun>;
 	stop(): Promise<void>;
+}
+
+/** Called around one execution: right before it is started, once n8n reports it finished. */
+export interface RunHooks {
+	beforeStart?(): void | Promise<void>;
+	/** Before the execution's data is fetched (that fetch costs n8n CPU too). */
+	afterFinish?(): void | Promise<void>;
 }
 
 export interface BenchCredentials {
@@ -182,10 +206,9 @@ export function senderWithCredential(
 	credentials: BenchCredentials,
 ): WorkflowJson['nodes'][number] {
 	const sender = sendCase.sender();
-	sender.credentials =
-		sender.type === HTTP_TYPE
-			? { httpHeaderAuth: credentials.header }
-			: { [CREDENTIAL_TYPE]: credentials.ours };
+	if (sender.type === ACTION_TYPE) sender.credentials = { [CREDENTIAL_TYPE]: credentials.ours };
+	else if ((sender.parameters as { genericAuthType?: unknown }).genericAuthType === 'httpHeaderAuth')
+		sender.credentials = { httpHeaderAuth: credentials.header };
 	return sender;
 }
 
@@ -231,22 +254,34 @@ export function senderRun(label: string, execution: Execution, n: number): Sende
 	};
 }
 
+export interface BenchStartOptions {
+	/** Extra environment for n8n (the profiler's NODE_OPTIONS); IP_BENCH_N8N_ENV (JSON) adds more. */
+	env?: Record<string, string>;
+	/** The package to pack and install (default this repository): a candidate change's worktree. */
+	packageDir?: string;
+}
+
 /** Starts n8n with the packed package and the two credentials the cases use. */
-export async function startN8nBench(emulatorBaseUrl: string): Promise<N8nBench> {
+export async function startN8nBench(
+	emulatorBaseUrl: string,
+	{ env = {}, packageDir }: BenchStartOptions = {},
+): Promise<N8nBench> {
 	// Loaded here so that core mode never needs the n8n harness.
 	const harness = await import('../scripts/n8n/start');
-	// IP_BENCH_N8N_ENV: extra environment for n8n as JSON (e.g. NODE_OPTIONS for a CPU profile).
 	const extraEnv = process.env.IP_BENCH_N8N_ENV
 		? (JSON.parse(process.env.IP_BENCH_N8N_ENV) as Record<string, string>)
 		: {};
-	const n8n = await harness.startN8n({ packageDir: harness.REPO_ROOT, env: extraEnv });
+	const n8n = await harness.startN8n({
+		packageDir: packageDir ?? harness.REPO_ROOT,
+		env: { ...extraEnv, ...env },
+	});
 	try {
 		await n8n.setupOwner();
 		const credentials = await createBenchCredentials(n8n, emulatorBaseUrl);
 		return {
 			n8n,
 			credentials,
-			async run(sendCase, { n, runId }) {
+			async run(sendCase, { n, runId }, hooks = {}) {
 				const imported = await n8n.importWorkflow(
 					workflow(
 						`Bench ${sendCase.key} (${n})`,
@@ -254,10 +289,12 @@ export async function startN8nBench(emulatorBaseUrl: string): Promise<N8nBench> 
 						rowsCode(n, runId),
 					),
 				);
+				await hooks.beforeStart?.();
 				const id = await n8n.startManually(imported.id, 'Manual');
 				// Generous bound: a sequential run of 10 000 items takes minutes.
 				const execution = await waitForFinishedExecution(n8n, id, {
 					timeoutMs: Math.max(600_000, n * 200),
+					onFinished: hooks.afterFinish,
 					onTransient: (error) =>
 						process.stderr.write(`  (waiting out n8n's answer: ${String(error).slice(0, 120)})\n`),
 				});

@@ -17,6 +17,8 @@ export interface PollOptions {
 	sleep?: (ms: number) => Promise<void>;
 	/** Called with each answer waited out (for the bench's log). */
 	onTransient?: (error: unknown) => void;
+	/** Called once the execution has finished, before its data is fetched. */
+	onFinished?: () => void | Promise<void>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -65,6 +67,7 @@ export async function waitForFinishedExecution(
 		}
 		await sleep(options.everyMs ?? 1000);
 	}
+	await options.onFinished?.();
 	return await untilAnswered(
 		() => n8n.request<Execution>('GET', `/api/v1/executions/${id}?includeData=true`),
 		deadline,
