@@ -3,7 +3,14 @@
  *
  *   --n 10000 --rate 200 --latency 25 --concurrency 16   (defaults)
  *   --quick                  CI-sized run (n = 600)
- *   --case send|memory|all|scale|queue|new-client   default send;
+ *   --case send|memory|all|scale|queue|new-client|cpu   default send;
+ *                            cpu (n8n mode): per-item CPU of No Operation, HTTP Request (plain
+ *                            header, Header Auth credential) and our node (each version), side by
+ *                            side in one n8n, --rounds 3 interleaved, N default 5000, after a
+ *                            --warmup-n 200 run of each; --profile: one profiled run per case
+ *                            (--profile-cases ours-v2,http-credential; --profile-interval 500 µs),
+ *                            .cpuprofile files in a temp folder, ms per item per bucket printed;
+ *                            --package-dir <worktree>: measure that checkout's built package
  *                            new-client: Zapier's New Client polling an account of --account-clients
  *                            (default 50000) clients: requests and time per poll, per server shape
  *                            scale (n8n mode): our node at each N of --scale-ns (default
@@ -15,7 +22,7 @@
  *   --sequential-n 2000      a smaller N for the sequential row (compared with its own floor)
  *   --mode core|n8n          core (default): the senders run in this Node process; n8n: inside a real n8n
  *   --clients 100000         memory case: clients seeded in the emulator
- *   --out bench/results      where <timestamp>.json and latest.json go
+ *   --out bench/results      where <case>-latest.json goes (only the latest run of each is kept)
  *
  * Delivery is judged by the emulator (its message list and counters), never by the sender.
  */
@@ -40,6 +47,9 @@ import { runScale, scaleTable } from './scale';
 import { campaignsTable, runQueueRow, runRegularRow } from './campaigns';
 import type { CampaignsParams, CampaignsRow } from './campaigns';
 import { loadavg } from 'node:os';
+import { cpuTable, runCpuCase } from './cpu';
+import { runCpuProfile } from './cpu-profile';
+import { profileTables } from './profile-table';
 
 function machine(): Record<string, string | number> {
 	let nproc = cpus().length;
@@ -54,6 +64,16 @@ function machine(): Record<string, string | number> {
 		node: process.version,
 		platform: `${process.platform} ${process.arch}`,
 	};
+}
+
+/** Which checkout the n8n cases install: its folder, commit and whether it has local changes. */
+function packageOf(dir: string): { dir: string; commit: string; localChanges: boolean } {
+	const git = (args: string) => execSync(`git -C '${dir}' ${args}`, { encoding: 'utf8' }).trim();
+	try {
+		return { dir, commit: git('rev-parse HEAD'), localChanges: git('status --porcelain') !== '' };
+	} catch {
+		return { dir, commit: 'unknown', localChanges: true };
+	}
 }
 
 async function runCoreCase(
@@ -149,6 +169,12 @@ async function main(): Promise<void> {
 			'campaign-n': { type: 'string', default: '2500' },
 			workers: { type: 'string', default: '2' },
 			'worker-concurrency': { type: 'string', default: '2' },
+			rounds: { type: 'string', default: '3' },
+			'warmup-n': { type: 'string', default: '200' },
+			profile: { type: 'boolean', default: false },
+			'profile-cases': { type: 'string' },
+			'profile-interval': { type: 'string', default: '500' },
+			'package-dir': { type: 'string' },
 			rows: { type: 'string', default: 'queue,regular' },
 			out: { type: 'string', default: join(__dirname, 'results') },
 		},
@@ -160,19 +186,20 @@ async function main(): Promise<void> {
 			throw new Error(`--${name} must be a number >= ${min}, got '${raw}'`);
 		return v;
 	};
-	const n = values.n !== undefined ? num('n', values.n, 1) : values.quick ? 600 : 10_000;
+	const which = values.case ?? 'send';
+	const defaultN = which === 'cpu' ? 5000 : 10_000;
+	const n = values.n !== undefined ? num('n', values.n, 1) : values.quick ? 600 : defaultN;
 	const rate = num('rate', values.rate, 1);
 	const latency = num('latency', values.latency, 0);
 	// The node's default (DEFAULT_CONCURRENCY in nodes/IntelliPortal/actions/message/sendFields.ts).
 	const concurrencyGiven = values.concurrency !== undefined;
 	const concurrency = concurrencyGiven ? num('concurrency', values.concurrency, 1) : 16;
 	const clients = num('clients', values.clients, 1);
-	const which = values.case ?? 'send';
-	if (!['send', 'memory', 'all', 'scale', 'queue', 'new-client'].includes(which))
-		throw new Error(`--case must be send, memory, all, scale, queue or new-client`);
+	if (!['send', 'memory', 'all', 'scale', 'queue', 'new-client', 'cpu'].includes(which))
+		throw new Error(`--case must be send, memory, all, scale, queue, new-client or cpu`);
 	const mode = values.mode ?? 'core';
 	if (mode !== 'core' && mode !== 'n8n') throw new Error(`--mode must be core or n8n`);
-	if ((which === 'scale' || which === 'queue') && mode !== 'n8n')
+	if ((which === 'scale' || which === 'queue' || which === 'cpu') && mode !== 'n8n')
 		throw new Error(`--case ${which} runs inside n8n: add --mode n8n`);
 	const sequentialN =
 		values['sequential-n'] !== undefined ? num('sequential-n', values['sequential-n'], 1) : n;
@@ -198,6 +225,7 @@ async function main(): Promise<void> {
 			retryAfter: 'whole seconds (emulator)',
 		},
 		floorMs: Math.round(floorMs),
+		measuredPackage: packageOf(values['package-dir'] ?? resolve(__dirname, '..')),
 	};
 	const printed: string[] = [];
 
@@ -344,6 +372,31 @@ async function main(): Promise<void> {
 			report.queue = rows;
 			printed.push(campaignsTable(rows, campaignsParams));
 		}
+		if (which === 'cpu' && values.profile) {
+			const keys = values['profile-cases']?.split(',').map((k) => k.trim());
+			process.stderr.write(`bench cpu --profile: ${n} items per case\n`);
+			const profile = await runCpuProfile(emulator, {
+				n,
+				warmupN: num('warmup-n', values['warmup-n'], 1),
+				intervalUs: num('profile-interval', values['profile-interval'], 50),
+				packageDir: values['package-dir'],
+				...(keys ? { keys } : {}),
+			});
+			report.cpuProfile = profile;
+			printed.push(profileTables(profile, N8N_VERSION));
+		} else if (which === 'cpu') {
+			const params = {
+				n,
+				rounds: num('rounds', values.rounds, 1),
+				warmupN: num('warmup-n', values['warmup-n'], 1),
+				packageDir: values['package-dir'],
+			};
+			process.stderr.write(`bench cpu: ${params.rounds} rounds of ${n} items per case\n`);
+			const cpu = await runCpuCase(emulator, params);
+			report.params = params;
+			report.cpu = cpu;
+			printed.push(cpuTable(cpu, N8N_VERSION));
+		}
 		if (which === 'new-client') {
 			const accountClients = num('account-clients', values['account-clients'], 1);
 			process.stderr.write(`bench new-client: ${accountClients} clients, latency ${latency} ms\n`);
@@ -375,17 +428,20 @@ async function main(): Promise<void> {
 	);
 	const outDir = resolve(values.out ?? join(__dirname, 'results'));
 	mkdirSync(outDir, { recursive: true });
-	const stamp = String(report.timestamp).replace(/[:.]/g, '-');
 	report.markdown = printed.join('\n');
+	// Only the latest result of each case is kept (older ones are in git history).
 	const prefix =
-		which === 'memory' || which === 'scale' || which === 'queue' || which === 'new-client'
-			? `${which}-`
-			: mode === 'n8n'
-				? 'n8n-'
-				: '';
-	const file = join(outDir, `${prefix}${stamp}.json`);
+		which === 'cpu'
+			? values.profile
+				? 'cpu-profile-'
+				: 'cpu-'
+			: which === 'memory' || which === 'scale' || which === 'queue' || which === 'new-client'
+				? `${which}-`
+				: mode === 'n8n'
+					? 'n8n-'
+					: '';
+	const file = join(outDir, `${prefix}latest.json`);
 	writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
-	writeFileSync(join(outDir, `${prefix}latest.json`), `${JSON.stringify(report, null, '\t')}\n`);
 	process.stdout.write(`${printed.join('\n')}\n\nResults: ${file}\n`);
 }
 
