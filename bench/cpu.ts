@@ -78,10 +78,17 @@ export async function measuredRun(
 			},
 		},
 	);
-	const verdict = await judgeSendCase(emulator, sendCase, { n, rate: 0, latency: 0 }, runId, outcome, {
-		wallMs: outcome.wallMs,
-		floorMs: 1,
-	});
+	const verdict = await judgeSendCase(
+		emulator,
+		sendCase,
+		{ n, rate: 0, latency: 0 },
+		runId,
+		outcome,
+		{
+			wallMs: outcome.wallMs,
+			floorMs: 1,
+		},
+	);
 	const baseline = sendCase.key === BASELINE_KEY;
 	return {
 		key: sendCase.key,

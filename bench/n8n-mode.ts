@@ -32,7 +32,9 @@ export interface N8nSendCase {
 }
 
 /** The action node's newest version: what a node added in the editor today gets. */
-export const NEWEST_VERSION = Math.max(...Object.keys(new IntelliPortal().nodeVersions).map(Number));
+export const NEWEST_VERSION = Math.max(
+	...Object.keys(new IntelliPortal().nodeVersions).map(Number),
+);
 
 /**
  * Our node at its defaults (Concurrency 16, adaptive pacing), Continue On Fail; the newest
@@ -207,7 +209,9 @@ export function senderWithCredential(
 ): WorkflowJson['nodes'][number] {
 	const sender = sendCase.sender();
 	if (sender.type === ACTION_TYPE) sender.credentials = { [CREDENTIAL_TYPE]: credentials.ours };
-	else if ((sender.parameters as { genericAuthType?: unknown }).genericAuthType === 'httpHeaderAuth')
+	else if (
+		(sender.parameters as { genericAuthType?: unknown }).genericAuthType === 'httpHeaderAuth'
+	)
 		sender.credentials = { httpHeaderAuth: credentials.header };
 	return sender;
 }

@@ -31,19 +31,22 @@ export interface CpuProfile {
 }
 
 export const BUCKETS = {
-	expressions: 'Parameter reads and expression evaluation (getNodeParameter, n8n-workflow Expression)',
+	expressions:
+		'Parameter reads and expression evaluation (getNodeParameter, n8n-workflow Expression)',
 	credentials:
 		'Credential handling per request (httpRequestWithAuthentication pre-processing, getCredentials, authenticate: the header template resolved as an expression)',
 	oursValidation: 'Our core: validation (dist/shared/validation)',
 	oursCore: 'Our core: client, retry, transport, errors (dist/shared, pacing and validation aside)',
-	oursNode: 'Our node glue: reading parameters into requests, output items, N8nTransport (dist/nodes)',
-	oursPacing: "Our governor and bulk runner (dist/shared/pacing): per-item promises, slots",
+	oursNode:
+		'Our node glue: reading parameters into requests, output items, N8nTransport (dist/nodes)',
+	oursPacing: 'Our governor and bulk runner (dist/shared/pacing): per-item promises, slots',
 	httpHelper: "n8n's HTTP helper itself: @n8n/backend-network, axios, follow-redirects",
 	httpNode: "The HTTP Request node's own code (n8n-nodes-base HttpRequest)",
 	logging: "n8n's logging (winston, logform, @n8n/backend-common Logger)",
 	database: 'Database (typeorm, sqlite3): credential reads, saving the execution',
 	engine: "n8n's engine and server: running nodes, output handling, REST, task broker",
-	nodeInternals: "Node's own modules with no package frame on the stack (sockets, HTTP parser, timers)",
+	nodeInternals:
+		"Node's own modules with no package frame on the stack (sockets, HTTP parser, timers)",
 	otherPackages: 'Other packages',
 	gc: 'Garbage collection',
 	program: 'V8/native work outside JavaScript ((program))',
@@ -72,7 +75,8 @@ export function ownerOf(frame: CallFrame): Exclude<Bucket, 'idle' | 'gc' | 'prog
 		if (url.includes('/dist/shared/')) return 'oursCore';
 		return 'oursNode';
 	}
-	if (/^(winston|logform|winston-transport|triple-beam|@colors\/colors)\//.test(url)) return 'logging';
+	if (/^(winston|logform|winston-transport|triple-beam|@colors\/colors)\//.test(url))
+		return 'logging';
 	if (url.startsWith('@n8n/backend-common/dist/logging/')) return 'logging';
 	if (
 		/^n8n\/dist\/(credentials-helper|credential-types)\.js/.test(url) ||
@@ -83,7 +87,9 @@ export function ownerOf(frame: CallFrame): Exclude<Bucket, 'idle' | 'gc' | 'prog
 	)
 		return 'credentials';
 	if (EXPRESSION_FUNCTIONS.test(frame.functionName)) return 'expressions';
-	if (/^n8n-workflow\/dist\/.*(expression|workflow-data-proxy|extensions\/|node-parameters)/.test(url))
+	if (
+		/^n8n-workflow\/dist\/.*(expression|workflow-data-proxy|extensions\/|node-parameters)/.test(url)
+	)
 		return 'expressions';
 	if (
 		/^@n8n\/(tournament|expression-runtime)\//.test(url) ||
@@ -92,7 +98,9 @@ export function ownerOf(frame: CallFrame): Exclude<Bucket, 'idle' | 'gc' | 'prog
 	)
 		return 'expressions';
 	if (
-		/^(axios|follow-redirects|proxy-from-env|form-data|agent-base|http-proxy-agent|https-proxy-agent)\//.test(url) ||
+		/^(axios|follow-redirects|proxy-from-env|form-data|agent-base|http-proxy-agent|https-proxy-agent)\//.test(
+			url,
+		) ||
 		url.startsWith('@n8n/backend-network/') ||
 		url.includes('request-helpers/legacy-request-adapter')
 	)
@@ -169,7 +177,8 @@ function sampleDurations(profile: CpuProfile): number[] {
 export function summariseProfile(profile: CpuProfile, items: number, top = 5): ProfileSummary {
 	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const parentOf = new Map<number, number>();
-	for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+	for (const node of profile.nodes)
+		for (const child of node.children ?? []) parentOf.set(child, node.id);
 	const stackCache = new Map<number, CallFrame[]>();
 	const stackOf = (id: number): CallFrame[] => {
 		const cached = stackCache.get(id);

@@ -16,7 +16,9 @@ export function profileTables(report: ProfileReport, version: string): string {
 		if (cells.every((v) => v === undefined)) continue;
 		out.push(`| ${BUCKETS[bucket]} | ${cells.map(ms).join(' | ')} |`);
 	}
-	out.push(`| **Sampled busy time** | ${cases.map((c) => `**${ms(c.summary.busyMsPerItem)}**`).join(' | ')} |`);
+	out.push(
+		`| **Sampled busy time** | ${cases.map((c) => `**${ms(c.summary.busyMsPerItem)}**`).join(' | ')} |`,
+	);
 	out.push(
 		`| n8n tree CPU from /proc (main + runner) | ${cases.map((c) => ms((c.run.cpuSeconds * 1000) / c.run.n)).join(' | ')} |`,
 	);
@@ -28,7 +30,10 @@ export function profileTables(report: ProfileReport, version: string): string {
 			const names = b.topSelf.map((f) => `${f.name} ${f.msPerItem.toFixed(3)}`).join('; ');
 			out.push(`- ${b.bucket} ${b.msPerItem.toFixed(3)}: ${names}`);
 		}
-		out.push('', `Inclusive (on the stack): ${c.summary.topInclusive.map((f) => `${f.name} ${f.msPerItem.toFixed(3)}`).join('; ')}`);
+		out.push(
+			'',
+			`Inclusive (on the stack): ${c.summary.topInclusive.map((f) => `${f.name} ${f.msPerItem.toFixed(3)}`).join('; ')}`,
+		);
 	}
 	return out.join('\n');
 }
