@@ -10,7 +10,7 @@
  * - lostUpdate (crossed pairs): x to A and y to B at once, then, once answered, x to B and y to A.
  *
  * Counted: executions per event id (finished executions, listed by main). Writes
- * bench/results/queue-dedupe-<stamp>.json and queue-dedupe-latest.json.
+ * bench/results/queue-dedupe-latest.json (only the latest run is kept).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -167,9 +167,7 @@ async function main(): Promise<void> {
 		};
 		const dir = join(__dirname, 'results');
 		mkdirSync(dir, { recursive: true });
-		const stamp = report.timestamp.replace(/[:.]/g, '-');
 		const text = `${JSON.stringify(report, null, '\t')}\n`;
-		writeFileSync(join(dir, `queue-dedupe-${stamp}.json`), text);
 		writeFileSync(join(dir, 'queue-dedupe-latest.json'), text);
 		process.stdout.write(text);
 	} finally {
