@@ -29,6 +29,8 @@ export interface CpuRun {
 	senderMs: number;
 	/** n8n main's peak RSS during the run (VmHWM, reset at the start). */
 	rssPeakBytes: number;
+	/** n8n main's RSS at the start (earlier runs' memory included). */
+	rssStartBytes?: number;
 	/** 1-minute load average at the start of the run. */
 	load1: number;
 }
@@ -45,6 +47,8 @@ export interface CpuCaseSummary {
 	/** Median of N / sending node time. */
 	itemsPerSecond: number;
 	rssPeakBytes: number;
+	/** Median of peak − start RSS over the runs that recorded the start. */
+	rssGrowthBytes: number;
 }
 
 /** Items per second of one run from the sending node's time. */
@@ -75,6 +79,7 @@ export function summarise(runs: CpuRun[], baselineKey: string): CpuCaseSummary[]
 			overBaselinePerItemMsByRound: differences,
 			itemsPerSecond: median(own.map((r) => itemsPerSecond(r.n, r.senderMs))),
 			rssPeakBytes: median(own.map((r) => r.rssPeakBytes)),
+			rssGrowthBytes: median(own.map((r) => r.rssPeakBytes - (r.rssStartBytes ?? Number.NaN))),
 		};
 	});
 }

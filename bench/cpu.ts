@@ -60,6 +60,7 @@ export async function measuredRun(
 	let cpuStart = 0;
 	let cpuEnd = 0;
 	let rssPeakBytes = Number.NaN;
+	let rssStartBytes = Number.NaN;
 	let load1 = Number.NaN;
 	const outcome: SenderRun = await bench.run(
 		sendCase,
@@ -68,6 +69,7 @@ export async function measuredRun(
 			beforeStart: async () => {
 				await around.beforeStart?.();
 				resetPeakRss(pid);
+				rssStartBytes = memoryOf(pid)?.rssBytes ?? Number.NaN;
 				load1 = loadavg()[0];
 				cpuStart = treeCpuSeconds(pid);
 			},
@@ -97,6 +99,7 @@ export async function measuredRun(
 		cpuSeconds: Number((cpuEnd - cpuStart).toFixed(2)),
 		senderMs: outcome.wallMs,
 		rssPeakBytes,
+		rssStartBytes,
 		load1: Number(load1.toFixed(2)),
 		exactlyOnce: baseline
 			? verdict.requests === 0
@@ -149,7 +152,7 @@ export function cpuTable(report: CpuReport, version: string): string {
 	const rows = [
 		`CPU per item, side by side in one n8n ${version}: Manual → Code (${n} items) → sender; emulator without rate limit or latency. n8n's process tree (main + task runner) CPU from /proc, start to finish of each execution; ${rounds} rounds, every case once per round (order rotated); medians. "Over No Operation": per round, this run's CPU per item minus that round's No Operation run.`,
 		'',
-		'| Sender | n8n CPU per item over No Operation (each round) | n8n CPU per item | Items/s (sending node) | n8n main peak RSS | Exactly once (emulator) | Load avg (1 min) at each run |',
+		'| Sender | n8n CPU per item over No Operation (each round) | n8n CPU per item | Items/s (sending node) | n8n main peak RSS (growth in the run) | Exactly once (emulator) | Load avg (1 min) at each run |',
 		'|---|---:|---:|---:|---:|:---:|---|',
 	];
 	for (const c of report.cases) {
@@ -160,8 +163,10 @@ export function cpuTable(report: CpuReport, version: string): string {
 		const once = own.every((r) => r.exactlyOnce && r.orderPreserved)
 			? `${own.length}/${own.length} runs`
 			: `NO (${own.filter((r) => r.exactlyOnce).length}/${own.length})`;
+		// A node that ran for a few ms gives no meaningful rate.
+		const rate = s.itemsPerSecond > 100_000 ? '(ran in ms)' : String(Math.round(s.itemsPerSecond));
 		rows.push(
-			`| ${c.title} | ${c.key === BASELINE_KEY ? '(baseline)' : `**${ms(s.overBaselinePerItemMs)}** (${byRound})`} | ${ms(s.cpuPerItemMs)} | ${Math.round(s.itemsPerSecond)} | ${mb(s.rssPeakBytes)} | ${once} | ${own.map((r) => r.load1).join(', ')} |`,
+			`| ${c.title} | ${c.key === BASELINE_KEY ? '(baseline)' : `**${ms(s.overBaselinePerItemMs)}** (${byRound})`} | ${ms(s.cpuPerItemMs)} | ${rate} | ${mb(s.rssPeakBytes)}${Number.isNaN(s.rssGrowthBytes) ? '' : ` (+${mb(s.rssGrowthBytes)})`} | ${once} | ${own.map((r) => r.load1).join(', ')} |`,
 		);
 	}
 	return rows.join('\n');

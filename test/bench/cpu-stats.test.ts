@@ -48,6 +48,16 @@ test('the baseline is subtracted within each round, then the median is taken', (
 	expect(ours.cpuPerItemMs).toBeCloseTo(3.0, 10);
 	expect(ours.runs).toBe(3);
 	expect(ours.rssPeakBytes).toBe(100);
+	expect(ours.rssGrowthBytes).toBeNaN(); // no run recorded its start
+});
+
+test('RSS growth is the median over runs of peak minus start', () => {
+	const runs = [10, 30, 20].map((start, round) => ({
+		...run('ours', round, 1),
+		rssPeakBytes: 100,
+		rssStartBytes: start,
+	}));
+	expect(summarise(runs, 'noop')[0].rssGrowthBytes).toBe(80);
 });
 
 test('a round without a baseline run adds no difference; items/s is a median too', () => {
