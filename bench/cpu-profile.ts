@@ -15,8 +15,9 @@ import type { CpuRunRecord } from './cpu';
 import type { EmulatorProcess } from './emulator-process';
 import { startProfiling } from './inspector';
 import type { Profiling } from './inspector';
-import { startN8nBench } from './n8n-mode';
-import type { N8nBench, N8nSendCase } from './n8n-mode';
+import { startN8nBench } from './n8n-bench';
+import type { N8nBench } from './n8n-bench';
+import type { N8nSendCase } from './n8n-mode';
 import { summariseProfile } from './profile-summary';
 import type { ProfileSummary } from './profile-summary';
 

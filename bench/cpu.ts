@@ -13,8 +13,9 @@ import { roundOrder, summarise } from './cpu-stats';
 import type { CpuCaseSummary, CpuRun } from './cpu-stats';
 import type { EmulatorProcess } from './emulator-process';
 import { judgeSendCase, prepareEmulator } from './judge';
-import { startN8nBench } from './n8n-mode';
-import type { N8nBench, N8nSendCase, RunHooks, SenderRun } from './n8n-mode';
+import { startN8nBench } from './n8n-bench';
+import type { N8nBench, RunHooks } from './n8n-bench';
+import type { N8nSendCase, SenderRun } from './n8n-mode';
 import { memoryOf, resetPeakRss, treeCpuSeconds } from './proc-stats';
 
 export interface CpuParams {
@@ -164,7 +165,7 @@ export function cpuTable(report: CpuReport, version: string): string {
 			? `${own.length}/${own.length} runs`
 			: `NO (${own.filter((r) => r.exactlyOnce).length}/${own.length})`;
 		// A node that ran for a few ms gives no meaningful rate.
-		const rate = s.itemsPerSecond > 100_000 ? '(ran in ms)' : String(Math.round(s.itemsPerSecond));
+		const rate = s.itemsPerSecond <= 100_000 ? String(Math.round(s.itemsPerSecond)) : '(ran in ms)';
 		rows.push(
 			`| ${c.title} | ${c.key === BASELINE_KEY ? '(baseline)' : `**${ms(s.overBaselinePerItemMs)}** (${byRound})`} | ${ms(s.cpuPerItemMs)} | ${rate} | ${mb(s.rssPeakBytes)}${Number.isFinite(s.rssGrowthBytes) ? ` (+${mb(s.rssGrowthBytes)})` : ''} | ${once} | ${own.map((r) => r.load1).join(', ')} |`,
 		);

@@ -9,12 +9,11 @@
  * credential. Wall time is the sending node's own execution time as n8n recorded it (the Code
  * node and saving the execution are the same for every case and are reported separately).
  */
-import type { Execution, N8nClient, N8nInstance, WorkflowJson } from '../scripts/n8n/start';
+import type { Execution, N8nClient, WorkflowJson } from '../scripts/n8n/start';
 // `.js`: without an extension tsx resolves the codex file IntelliPortal.node.json beside it.
 import { IntelliPortal } from '../nodes/IntelliPortal/IntelliPortal.node.js';
 import { BENCH_API_KEY, BENCH_CLIENT_REF, messageBody } from './cases';
 import type { SenderView } from './judge';
-import { waitForFinishedExecution } from './poll';
 
 const ACTION_TYPE = 'n8n-nodes-intelliportal.intelliPortal';
 const CREDENTIAL_TYPE = 'intelliPortalApi';
@@ -161,24 +160,6 @@ export function rowsCode(n: number, runId: string): string {
 	].join('\n');
 }
 
-export interface N8nBench {
-	n8n: N8nInstance;
-	credentials: BenchCredentials;
-	run(
-		sendCase: N8nSendCase,
-		params: { n: number; runId: string },
-		hooks?: RunHooks,
-	): Promise<SenderRun>;
-	stop(): Promise<void>;
-}
-
-/** Called around one execution: right before it is started, once n8n reports it finished. */
-export interface RunHooks {
-	beforeStart?(): void | Promise<void>;
-	/** Before the execution's data is fetched (that fetch costs n8n CPU too). */
-	afterFinish?(): void | Promise<void>;
-}
-
 export interface BenchCredentials {
 	ours: { id: string; name: string };
 	header: { id: string; name: string };
@@ -256,58 +237,4 @@ export function senderRun(label: string, execution: Execution, n: number): Sende
 		executionStartedAt: started,
 		executionStoppedAt: stopped,
 	};
-}
-
-export interface BenchStartOptions {
-	/** Extra environment for n8n (the profiler's NODE_OPTIONS); IP_BENCH_N8N_ENV (JSON) adds more. */
-	env?: Record<string, string>;
-	/** The package to pack and install (default this repository): a candidate change's worktree. */
-	packageDir?: string;
-}
-
-/** Starts n8n with the packed package and the two credentials the cases use. */
-export async function startN8nBench(
-	emulatorBaseUrl: string,
-	{ env = {}, packageDir }: BenchStartOptions = {},
-): Promise<N8nBench> {
-	// Loaded here so that core mode never needs the n8n harness.
-	const harness = await import('../scripts/n8n/start');
-	const extraEnv = process.env.IP_BENCH_N8N_ENV
-		? (JSON.parse(process.env.IP_BENCH_N8N_ENV) as Record<string, string>)
-		: {};
-	const n8n = await harness.startN8n({
-		packageDir: packageDir ?? harness.REPO_ROOT,
-		env: { ...extraEnv, ...env },
-	});
-	try {
-		await n8n.setupOwner();
-		const credentials = await createBenchCredentials(n8n, emulatorBaseUrl);
-		return {
-			n8n,
-			credentials,
-			async run(sendCase, { n, runId }, hooks = {}) {
-				const imported = await n8n.importWorkflow(
-					workflow(
-						`Bench ${sendCase.key} (${n})`,
-						senderWithCredential(sendCase, credentials),
-						rowsCode(n, runId),
-					),
-				);
-				await hooks.beforeStart?.();
-				const id = await n8n.startManually(imported.id, 'Manual');
-				// Generous bound: a sequential run of 10 000 items takes minutes.
-				const execution = await waitForFinishedExecution(n8n, id, {
-					timeoutMs: Math.max(600_000, n * 200),
-					onFinished: hooks.afterFinish,
-					onTransient: (error) =>
-						process.stderr.write(`  (waiting out n8n's answer: ${String(error).slice(0, 120)})\n`),
-				});
-				return senderRun(sendCase.key, execution, n);
-			},
-			stop: () => n8n.stop(),
-		};
-	} catch (error) {
-		await n8n.stop();
-		throw error;
-	}
 }
