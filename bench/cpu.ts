@@ -167,7 +167,7 @@ export function cpuTable(report: CpuReport, version: string): string {
 		// A node that ran for a few ms gives no meaningful rate.
 		const rate = s.itemsPerSecond <= 100_000 ? String(Math.round(s.itemsPerSecond)) : '(ran in ms)';
 		rows.push(
-			`| ${c.title} | ${c.key === BASELINE_KEY ? '(baseline)' : `**${ms(s.overBaselinePerItemMs)}** (${byRound})`} | ${ms(s.cpuPerItemMs)} | ${rate} | ${mb(s.rssPeakBytes)}${Number.isFinite(s.rssGrowthBytes) ? ` (+${mb(s.rssGrowthBytes)})` : ''} | ${once} | ${own.map((r) => r.load1).join(', ')} |`,
+			`| ${c.title} | ${c.key === BASELINE_KEY ? '(baseline)' : `**${ms(s.overBaselinePerItemMs)}** (${byRound})`} | ${ms(s.cpuPerItemMs)} | ${rate} | ${mb(s.rssPeakBytes)}${Number.isFinite(s.rssGrowthBytes) ? ` (${s.rssGrowthBytes < 0 ? '−' : '+'}${mb(Math.abs(s.rssGrowthBytes))})` : ''} | ${once} | ${own.map((r) => r.load1).join(', ')} |`,
 		);
 	}
 	return rows.join('\n');
