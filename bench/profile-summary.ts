@@ -35,7 +35,7 @@ export const BUCKETS = {
 		'Parameter reads and expression evaluation (getNodeParameter, n8n-workflow Expression)',
 	credentials:
 		'Credential handling per request (httpRequestWithAuthentication pre-processing, getCredentials, authenticate: the header template resolved as an expression)',
-	oursValidation: 'Our core: validation (dist/shared/validation)',
+	oursValidation: 'Our core: validation (dist/shared/validation, collector)',
 	oursCore: 'Our core: client, retry, transport, errors (dist/shared, pacing and validation aside)',
 	oursNode:
 		'Our node glue: reading parameters into requests, output items, N8nTransport (dist/nodes)',
@@ -71,7 +71,7 @@ export function ownerOf(frame: CallFrame): Exclude<Bucket, 'idle' | 'gc' | 'prog
 	if (url.startsWith('node:')) return 'nodeInternals';
 	if (url.startsWith('n8n-nodes-intelliportal/')) {
 		if (url.includes('/dist/shared/pacing/')) return 'oursPacing';
-		if (url.includes('/dist/shared/validation')) return 'oursValidation';
+		if (/\/dist\/shared\/(validation|collector)\.js/.test(url)) return 'oursValidation';
 		if (url.includes('/dist/shared/')) return 'oursCore';
 		return 'oursNode';
 	}

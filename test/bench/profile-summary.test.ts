@@ -76,6 +76,8 @@ test('owners from URLs: our folders, the HTTP Request node, the database, the en
 	expect(ownerOf(frame('observe', `${N8N}/n8n/dist/expression-observability/p.js`))).toBe(
 		'expressions',
 	);
+	expect(ownerOf(frame('string', `${OURS}/shared/collector.js`))).toBe('oursValidation');
+	expect(ownerOf(frame('send', `${OURS}/shared/send.js`))).toBe('oursCore');
 	expect(ownerOf(f.native)).toBeUndefined();
 });
 
