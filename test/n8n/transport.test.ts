@@ -13,6 +13,7 @@ import type {
 } from 'n8n-workflow';
 
 import { IntelliPortalApi } from '../../credentials/IntelliPortalApi.credentials';
+import { IntelliPortal } from '../../nodes/IntelliPortal/IntelliPortal.node';
 import { N8nTransport } from '../../nodes/IntelliPortal/transport/N8nTransport';
 import { TransportFailure } from '../../shared/transport';
 import { N8nHarness } from './harness';
@@ -33,15 +34,17 @@ const probe: INodeType = {
 		properties: [],
 	},
 	async execute(this: IExecuteFunctions) {
-		const transport = new N8nTransport(this);
+		const keyPerRun = this.getInputData()[0]?.json.keyPerRun === true;
+		const transport = new N8nTransport(this, { keyPerRun, abortSignal: stopping.signal });
 		const out = [];
 		for (const [i, item] of this.getInputData().entries()) {
 			const { method, url, body, timeoutMs } = item.json as IDataObject;
 			try {
+				const { authorization } = item.json as { authorization?: string };
 				const response = await transport.request({
 					method: method as 'GET',
 					url: url as string,
-					headers: { 'X-Probe': 'yes' },
+					headers: { 'X-Probe': 'yes', ...(authorization ? { Authorization: authorization } : {}) },
 					body,
 					timeoutMs: (timeoutMs as number) ?? 5000,
 				});
@@ -67,6 +70,8 @@ const probe: INodeType = {
 	},
 };
 
+/** The keyPerRun probe's Stop: aborted by the server once a request to /slow arrived. */
+let stopping = new AbortController();
 let server: http.Server;
 let base: string;
 const seen: Array<{ method?: string; url?: string; auth?: string; probe?: string; body: string }> =
@@ -88,7 +93,22 @@ beforeAll(async () => {
 				req.socket.destroy();
 				return;
 			}
+			if (req.url === '/reset-bulk/v1/messages/send') {
+				req.socket.destroy();
+				return;
+			}
+			if (req.url === '/fail-bulk/v1/messages/send') {
+				res.writeHead(500, { 'Content-Type': 'application/json' });
+				res.end(JSON.stringify({ error: { code: 'internal', message: 'boom' } }));
+				return;
+			}
+			if (req.url === '/bulk/v1/messages/send') {
+				res.writeHead(200, { 'Content-Type': 'application/json' });
+				res.end(JSON.stringify({ id: `msg_${seen.length}`, status: 'queued' }));
+				return;
+			}
 			if (req.url === '/slow') {
+				stopping.abort();
 				setTimeout(() => res.end('{}'), 2000).unref();
 				return;
 			}
@@ -112,7 +132,7 @@ afterAll(async () => {
 
 function harness(credentials: IDataObject | null) {
 	return new N8nHarness({
-		nodeTypes: { probe },
+		nodeTypes: { probe, intelliPortal: new IntelliPortal() },
 		credentialTypes: { intelliPortalApi: new IntelliPortalApi() },
 		credentials: credentials
 			? { intelliPortalApi: credentials as ICredentialDataDecryptedObject }
@@ -131,6 +151,10 @@ async function probeRun(
 }
 
 describe('N8nTransport', () => {
+	beforeEach(() => {
+		stopping = new AbortController();
+	});
+
 	it('sends JSON with the bearer key added by n8n and resolves for every status', async () => {
 		seen.length = 0;
 		const [ok, unavailable] = await probeRun([
@@ -202,4 +226,85 @@ describe('N8nTransport', () => {
 			expect(JSON.stringify(result.failure)).not.toContain(KEY);
 		}
 	});
+
+	it('keyPerRun: sends through httpRequest with the headers it is given, no credential read', async () => {
+		seen.length = 0;
+		const h = harness(null);
+		const { items, error } = await h.runNode(h.makeNode('probe', {}), [
+			{
+				keyPerRun: true,
+				method: 'POST',
+				url: `${base}/v1/x`,
+				body: {},
+				authorization: 'Bearer k1',
+			},
+		]);
+		expect(error).toBeUndefined();
+		expect(items![0].json).toMatchObject({ response: { status: 201 } });
+		expect(seen).toEqual([expect.objectContaining({ auth: 'Bearer k1', probe: 'yes' })]);
+		expect(h.credentialsHelper.decryptions).toBe(0);
+	});
+
+	it("keyPerRun: the execution's Stop aborts a request in flight", async () => {
+		const [result] = await probeRun([
+			{ keyPerRun: true, method: 'POST', url: `${base}/slow`, body: {}, timeoutMs: 10_000 },
+		]);
+		// Aborted after it left: may have been processed.
+		expect(result.failure).toMatchObject({ isTransportFailure: true, code: 'ERR_CANCELED' });
+		expect(result.failure?.phase).not.toBe('connect');
+	});
+
+	it('a bulk send reads the credential once and sends its exact key in every request', async () => {
+		seen.length = 0;
+		const h = harness({ apiKey: ` ${KEY} `, environment: 'custom', baseUrl: `${base}/bulk/v1` });
+		const node = h.makeNode('intelliPortal', {
+			resource: 'message',
+			operation: 'send',
+			clientRef: { __rl: true, mode: 'id', value: 'cl_a' },
+			to: '={{ $json.to }}',
+			messageType: 'text',
+			textBody: 'Hi',
+		});
+		const input = ['+14155550101', '+14155550102', '+14155550103'].map((to) => ({ to }));
+		const { items, error } = await h.runNode(node, input);
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(3);
+		// Trimmed as the credential's template trims it.
+		expect(seen.map((request) => request.auth)).toEqual(Array(3).fill(`Bearer ${KEY}`));
+		expect(h.credentialsHelper.decryptions).toBe(1);
+		// n8n's per-request header template (a fifth of a bulk send's CPU) is not resolved.
+		expect(h.credentialsHelper.authenticated).toHaveLength(0);
+		expect(JSON.stringify(items)).not.toContain(KEY);
+	});
+
+	it.each(['reset-bulk', 'fail-bulk'])(
+		'a bulk send that fails (%s) shows the key in no output, error, stack or run data',
+		async (path) => {
+			const h = harness({ apiKey: KEY, environment: 'custom', baseUrl: `${base}/${path}/v1` });
+			const parameters = {
+				resource: 'message',
+				operation: 'send',
+				clientRef: { __rl: true, mode: 'id', value: 'cl_a' },
+				to: '+14155550101',
+				messageType: 'text',
+				textBody: 'Hi',
+			};
+			const stopped = await h.runNode(h.makeNode('intelliPortal', parameters), [{}]);
+			expect(stopped.error).toBeDefined();
+			const continued = await h.runNode(
+				h.makeNode('intelliPortal', parameters, { onError: 'continueRegularOutput' }),
+				[{}, {}],
+			);
+			expect(continued.items).toHaveLength(2);
+			expect(continued.items![0].json.error).toBeDefined();
+			const seenByUser = [
+				stopped.error,
+				stopped.error!.stack,
+				stopped.run,
+				continued.items,
+				continued.run,
+			];
+			for (const value of seenByUser) expect(JSON.stringify(value)).not.toContain(KEY);
+		},
+	);
 });

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { RunControl, bulkLayers, sharedGovernors } from '../../../shared';
 import type { IntelliPortalClient, ObservableRateGovernor } from '../../../shared';
@@ -45,19 +45,21 @@ function accountGovernor(
 	);
 }
 
-/** A run of sends: the core's client on the account's governor, stopped by the execution's Stop. */
+/**
+ * A run of sends: the core's client on the account's governor, stopped by the execution's Stop.
+ * `keyPerRun`: the key read once per run goes in each request's header (N8nTransport).
+ */
 export async function startPacedRun(
 	ctx: IExecuteFunctions,
 	settings: PacingSettings,
+	{ keyPerRun = false } = {},
 ): Promise<PacedRun> {
-	const transport = new N8nTransport(ctx);
+	const signal = cancelSignalOf(ctx);
+	const abortSignal = signal as IHttpRequestOptions['abortSignal'];
+	const transport = new N8nTransport(ctx, { keyPerRun, abortSignal });
 	const sleep = async (ms: number) => await transport.sleep(ms);
 	const now = () => transport.now();
-	const run = new RunControl({
-		now,
-		waitBudgetMs: settings.waitBudgetMs,
-		signal: cancelSignalOf(ctx),
-	});
+	const run = new RunControl({ now, waitBudgetMs: settings.waitBudgetMs, signal });
 	listenForCancellation(ctx, run);
 	const paced: { governor?: ObservableRateGovernor } = {};
 	const { client, apiKey } = await getIntelliPortalClient.call(ctx, {

@@ -38,7 +38,7 @@ export async function sendMessages(
 	let paced: PacedRun;
 	try {
 		options = readSendOptions(this, version);
-		paced = await startPacedRun(this, options);
+		paced = await startPacedRun(this, options, { keyPerRun: true });
 	} catch (error) {
 		return failEveryItem(this, error, itemCount);
 	}

@@ -88,6 +88,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** Every request options object that went through authenticate (for assertions). */
 	readonly authenticated: IHttpRequestOptions[] = [];
 
+	/** How many times a node read (decrypted) a credential. */
+	decryptions = 0;
+
 	constructor(
 		private readonly credentialTypes: Record<string, ICredentialType>,
 		public credentials: CredentialMap,
@@ -164,6 +167,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const data = this.credentials[type];
 		if (!data) throw new Error(`No credentials of type ${type} configured in the test`);
+		this.decryptions++;
 		return { ...data };
 	}
 
