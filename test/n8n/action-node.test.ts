@@ -72,6 +72,29 @@ describe('Message → Send', () => {
 		for (const request of requests) expect(request.headers.authorization).toBe('Bearer [redacted]');
 	});
 
+	it('mixed: To is an expression, Text is fixed: To resolves per item, Text is the same', async () => {
+		const node = env.actionNode({
+			resource: 'message',
+			operation: 'send',
+			clientRef: clientRef('cl_a'),
+			to: '={{ $json.to }}',
+			messageType: 'text',
+			textBody: 'Same for all',
+		});
+		const input = ['+14155550101', '+14155550102', '+14155550103'].map((to) => ({ to }));
+		const { items, error } = await env.harness.runNode(node, input);
+		expect(error).toBeUndefined();
+		const byId = new Map(env.emulator.admin.messages().map((m) => [m.id, m.body]));
+		expect(items!.map((item) => byId.get(item.json.id as string))).toEqual(
+			input.map(({ to }) => ({
+				client_ref: 'cl_a',
+				to,
+				type: 'text',
+				text: { body: 'Same for all' },
+			})),
+		);
+	});
+
 	it('sends media with a caption', async () => {
 		const node = env.actionNode({
 			resource: 'message',
