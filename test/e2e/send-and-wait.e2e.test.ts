@@ -2,7 +2,8 @@
  * Send and Wait for Response end to end in the REAL pinned n8n (the packed package installed as a
  * community package), against the emulator: the workflow sends, the execution waits (saved by
  * n8n), the test reads the links out of the message the emulator received, follows them as a
- * recipient's browser would, and the execution finishes with the answer. One n8n for the file;
+ * recipient's browser would (approval: open the page, press its button; test/e2e/approval.ts),
+ * and the execution finishes with the answer. A mail scanner's GET answers nothing. One n8n for the file;
  * the timeout case runs beside the others (n8n's wait tracker looks for due executions once a
  * minute, so it finishes about a minute after its start).
  *
@@ -21,11 +22,13 @@ import {
 	type WorkflowJson,
 } from '../../scripts/n8n/start';
 import { n8nMajor } from '../../scripts/n8n/target';
+import { answerApprovalLink, openLink as open, postFormOf } from './approval';
 import { describeE2e, startE2eStack, type E2eStack } from './stack';
 
 const API_KEY = `ik_test_wait_${randomBytes(12).toString('hex')}`;
-const BROWSER =
-	'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36';
+/** What Microsoft Defender Safe Links and similar mail/SMS scanners send: a desktop Chrome. */
+const SCANNER =
+	'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -86,30 +89,6 @@ function nodeOutput(execution: Execution, nodeName: string): Array<Record<string
 		);
 	}
 	return (runs[runs.length - 1].data?.main[0] ?? []).map((item) => item.json);
-}
-
-interface Page {
-	status: number;
-	html: string;
-	headers: Headers;
-}
-
-async function open(
-	url: string,
-	options: { method?: 'GET' | 'POST'; form?: Record<string, string>; userAgent?: string } = {},
-): Promise<Page> {
-	const res = await fetch(url, {
-		method: options.method ?? 'GET',
-		headers: {
-			'user-agent': options.userAgent ?? BROWSER,
-			accept: 'text/html',
-			...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-		},
-		body: options.form ? new URLSearchParams(options.form).toString() : undefined,
-		redirect: 'manual',
-		signal: AbortSignal.timeout(30_000),
-	});
-	return { status: res.status, html: await res.text(), headers: res.headers };
 }
 
 describeE2e('Send and Wait for Response in a real n8n', () => {
@@ -200,30 +179,52 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 		},
 	};
 
-	test('Approve: the message carries both links; a link preview resumes nothing; the recipient\'s click finishes the execution with { approved: true }; a second click shows "No action required" and resumes nothing', async () => {
+	test('Approve: the message carries both links; GETs of either link by a mail scanner (Chrome\'s user agent), a preview, curl or python-requests resume nothing; the person opens the page (message and label) and presses its button: { approved: true }; a second POST shows "No action required" and changes nothing', async () => {
 		const started = await ask('approve', double);
 		expect(started.body).toMatch(
 			/^Hello Ana, can we confirm your booking on Friday at 10:00\?\n\nYes, confirm: http:\/\/127\.0\.0\.1:\d+\/webhook-waiting\/\d+\/a0d9e0a2-0000-4000-8000-000000000003\?approved=true&signature=[0-9a-f]{64}\nNo, cancel: http:\/\/127\.0\.0\.1:\d+\/webhook-waiting\/\d+\/a0d9e0a2-0000-4000-8000-000000000003\?approved=false&signature=[0-9a-f]{64}$/,
 		);
+		const approve = started.links['Yes, confirm'];
+		const decline = started.links['No, cancel'];
 
-		const preview = await open(started.links['Yes, confirm'], {
-			userAgent: 'WhatsApp/2.24.6.77 A',
-		});
-		expect(preview.status).toBe(200);
-		expect(preview.html).toContain('Open this link to respond');
-		expect((await execution(started.executionId)).status).toBe('waiting');
-
-		const page = await open(started.links['Yes, confirm']);
+		// A scanner opens every link; had its GET of Decline answered, the run would end declined.
+		for (const userAgent of [
+			SCANNER,
+			'WhatsApp/2.24.6.77 A',
+			'curl/8.5.0',
+			'python-requests/2.32.3',
+		]) {
+			for (const link of [decline, approve]) {
+				const scanned = await open(link, { userAgent });
+				expect({ userAgent, status: scanned.status }).toEqual({ userAgent, status: 200 });
+				expect(scanned.html).toContain('<form method="post">');
+			}
+		}
+		// Positive signal: n8n still routed this later GET to the node waiting on this execution
+		// (a resumed or running one gets "No action required" or 409), and still reports it waiting.
+		const page = await open(approve);
 		expect(page.status).toBe(200);
-		expect(page.html).toContain('Got it, thanks');
-		expect(page.html).toContain('Yes, confirm');
-		// n8n sends the page once it has resumed the execution, with its own sandbox CSP.
-		expect(page.headers.get('content-security-policy')).toMatch(/^sandbox /);
-		expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-		expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+		expect(page.html).toContain('<h1>Confirm your answer</h1>');
+		expect(page.html).toContain('Hello Ana, can we confirm your booking on Friday at 10:00?');
+		expect(page.html).toContain('Your answer: <strong>Yes, confirm</strong>');
+		expect(page.headers.get('content-security-policy')).toContain("form-action 'self'");
 		expect(page.headers.get('cache-control')).toBe('no-store');
 		expect(page.html).not.toContain(API_KEY);
-		expect(page.html).not.toContain('Send and Wait: approve');
+		expect(postFormOf(approve, page.html).url).toBe(approve);
+		expect((await execution(started.executionId)).status).toBe('waiting');
+		expect(await n8n.listExecutions(started.workflowId)).toHaveLength(1);
+
+		const { answer } = await answerApprovalLink(approve);
+		expect(answer.status).toBe(200);
+		expect(answer.html).toContain('Got it, thanks');
+		expect(answer.html).toContain('Yes, confirm');
+		// n8n sends the page once it has resumed the execution, with its own sandbox CSP.
+		expect(answer.headers.get('content-security-policy')).toMatch(/^sandbox /);
+		expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
+		expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+		expect(answer.headers.get('cache-control')).toBe('no-store');
+		expect(answer.html).not.toContain(API_KEY);
+		expect(answer.html).not.toContain('Send and Wait: approve');
 
 		const finished = await n8n.waitForExecution(started.executionId, 60_000);
 		expect(finished.status).toBe('success');
@@ -231,12 +232,13 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 			{ data: { approved: true, respondedAt: expect.any(String) } },
 		]);
 
-		for (const link of [started.links['Yes, confirm'], started.links['No, cancel']]) {
-			const again = await open(link);
+		// Answered once n8n has handled it: a finished execution is never resumed again.
+		for (const link of [decline, approve]) {
+			const again = await open(link, { method: 'POST' });
 			expect(again.html).toContain('No action required');
 			expect(again.html).not.toContain('Got it, thanks');
+			expect((await open(link)).html).toContain('No action required');
 		}
-		await sleep(1_000);
 		const after = await execution(started.executionId);
 		expect(after.status).toBe('success');
 		expect(nodeOutput(after, 'Ask')).toEqual(nodeOutput(finished, 'Ask'));
@@ -244,29 +246,29 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 		expect(await messagesTo(started.to)).toBe(1);
 	}, 180_000);
 
-	test("a tampered link (approved=true with the decline link's signature, or no signature) is refused with 401 by n8n and resumes nothing; the real Decline link then finishes with { approved: false }", async () => {
+	test("a tampered link (approved=true with the decline link's signature, or no or a forged signature) is refused with 401 by n8n, by GET and by POST, and resumes nothing; the real Decline link, answered, then finishes with { approved: false }", async () => {
 		const started = await ask('decline', double);
 		const decline = new URL(started.links['No, cancel']);
 
 		const tampered = new URL(decline);
 		tampered.searchParams.set('approved', 'true');
-		const refused = await open(tampered.toString());
-		expect(refused.status).toBe(401);
-		// n8n 2.x renders its "Invalid Form Link" page; 1.x (npm run e2e:compat) answers JSON.
-		expect(refused.html).toMatch(/Invalid Form Link|Invalid token/);
-
 		const unsigned = new URL(decline);
 		unsigned.searchParams.delete('signature');
-		expect((await open(unsigned.toString())).status).toBe(401);
-
 		const forged = new URL(decline);
 		forged.searchParams.set('signature', '0'.repeat(64));
-		expect((await open(forged.toString())).status).toBe(401);
-		expect((await execution(started.executionId)).status).toBe('waiting');
-
-		const page = await open(decline.toString());
-		expect(page.status).toBe(200);
-		expect(page.html).toContain('No, cancel');
+		for (const method of ['GET', 'POST'] as const) {
+			const refused = await open(tampered.toString(), { method });
+			expect({ method, status: refused.status }).toEqual({ method, status: 401 });
+			// n8n 2.x renders its "Invalid Form Link" page; 1.x (npm run e2e:compat) answers JSON.
+			expect(refused.html).toMatch(/Invalid Form Link|Invalid token/);
+			expect((await open(unsigned.toString(), { method })).status).toBe(401);
+			expect((await open(forged.toString(), { method })).status).toBe(401);
+		}
+		// The real link after the refusals: n8n still has the execution waiting on this node.
+		const { page, answer } = await answerApprovalLink(decline.toString());
+		expect(page.html).toContain('Your answer: <strong>No, cancel</strong>');
+		expect(answer.status).toBe(200);
+		expect(answer.html).toContain('No, cancel');
 		const finished = await n8n.waitForExecution(started.executionId, 60_000);
 		expect(finished.status).toBe('success');
 		expect(nodeOutput(finished, 'Ask')).toEqual([
@@ -324,12 +326,12 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 	// e2e:compat) does not, and accepts both answers there, for its built-in nodes as for ours.
 	const testAtomicResume = n8nMajor(N8N_VERSION) >= 2 ? test : test.skip;
 	testAtomicResume(
-		'Approve and Decline clicked at the same moment: exactly one answer is taken, and only its page says it was recorded',
+		'Approve and Decline pressed at the same moment: exactly one answer is taken, and only its page says it was recorded',
 		async () => {
 			const started = await ask('both at once', double);
 			const [yes, no] = await Promise.all([
-				open(started.links['Yes, confirm']),
-				open(started.links['No, cancel']),
+				open(started.links['Yes, confirm'], { method: 'POST' }),
+				open(started.links['No, cancel'], { method: 'POST' }),
 			]);
 			const finished = await n8n.waitForExecution(started.executionId, 60_000);
 			expect(finished.status).toBe('success');
@@ -343,7 +345,6 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 			]);
 			const other = approved ? no : yes;
 			expect(other.status).toBeGreaterThanOrEqual(400);
-			await sleep(1_000);
 			expect(await n8n.listExecutions(started.workflowId)).toHaveLength(1);
 			console.log(
 				`both at once: the other click got HTTP ${other.status}: ${other.html.slice(0, 200)}`,
@@ -381,7 +382,7 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 			expect(asked).toHaveLength(1);
 			const body = (asked[0].body.text as { body: string }).body;
 			const link = new RegExp(`^${label}: (http\\S+)$`, 'm').exec(body)![1];
-			expect((await open(link)).status).toBe(200);
+			expect((await answerApprovalLink(link)).answer.status).toBe(200);
 
 			const finished = await n8n.waitForExecution(executionId, 60_000);
 			expect(finished.status).toBe('success');
@@ -405,5 +406,6 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 		const body = emulator.admin.messages().find((m) => m.to === to)!.body.text as { body: string };
 		const link = /Approve: (http\S+)/.exec(body.body)![1];
 		expect((await open(link)).html).toContain('No action required');
+		expect((await open(link, { method: 'POST' })).html).toContain('No action required');
 	}, 200_000);
 });

@@ -441,9 +441,64 @@ describe('webhook: the recipient follows a link', () => {
 		},
 	};
 
-	it('Approve: resumes with { data: { approved: true, respondedAt } } and a page naming the answer (label escaped)', async () => {
-		const { result, response, html } = await callWebhook(sendAndWaitNode(double), {
+	// Programs that open every link they see: previews, mail/SMS scanners with a browser's agent
+	// (Microsoft Defender Safe Links sends Chrome's), HTTP libraries; and a person's browser.
+	const GETTERS: Array<[string, string | null]> = [
+		[
+			"a scanner with Chrome's user agent",
+			'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+		],
+		["a person's Safari", BROWSER],
+		['curl', 'curl/8.5.0'],
+		['okhttp', 'okhttp/4.12.0'],
+		['python-requests', 'python-requests/2.32.3'],
+		['WhatsApp', 'WhatsApp/2.23.20.0 A'],
+		['Slack', 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)'],
+		['no user agent', null],
+	];
+
+	it.each(GETTERS)(
+		'GET of the Approve link by %s resumes nothing: a page with the message and the answer, and a button that POSTs to the same link',
+		async (_, userAgent) => {
+			const node = sendAndWaitNode({
+				...double,
+				message: 'Refund <b>€120</b> to "Ana"?\nReply soon',
+			});
+			const { result, response, html } = await callWebhook(node, {
+				method: 'GET',
+				query: { approved: 'true', signature: 'checked-by-n8n' },
+				userAgent,
+			});
+			expect(result.workflowData).toBeUndefined();
+			expect(result.noWebhookResponse).toBe(true);
+			expect(response.statusCode).toBe(200);
+			expect(html).toContain('<h1>Confirm your answer</h1>');
+			expect(html).toContain(
+				'<p>Refund &lt;b&gt;€120&lt;/b&gt; to &quot;Ana&quot;?<br>Reply soon</p>',
+			);
+			expect(html).toContain('Your answer: <strong>Yes &lt;b&gt;please&lt;/b&gt;</strong>');
+			// No action: the browser posts to the page's own URL, the signed link.
+			expect(html).toContain(
+				'<form method="post"><button type="submit">Yes &lt;b&gt;please&lt;/b&gt;</button></form>',
+			);
+			expect(html).not.toContain('<b>');
+			expectSafePage(response, html);
+		},
+	);
+
+	it('GET of the Decline link: the page names the decline label, resumes nothing', async () => {
+		const { result, html } = await callWebhook(sendAndWaitNode(double), {
 			method: 'GET',
+			query: { approved: 'false', signature: 'checked-by-n8n' },
+		});
+		expect(result.workflowData).toBeUndefined();
+		expect(html).toContain('Your answer: <strong>No</strong>');
+		expect(html).toContain('<button type="submit">No</button>');
+	});
+
+	it("POST of the Approve link (the page's button): resumes with { data: { approved: true, respondedAt } } and a page naming the answer (label escaped)", async () => {
+		const { result, response, html } = await callWebhook(sendAndWaitNode(double), {
+			method: 'POST',
 			query: { approved: 'true', signature: 'checked-by-n8n' },
 		});
 		expect(result.workflowData).toEqual([
@@ -455,39 +510,22 @@ describe('webhook: the recipient follows a link', () => {
 		// The page goes to n8n, which sends it once it has resumed the execution (not before).
 		expect(result.noWebhookResponse).toBeUndefined();
 		expect(response.ended).toBe(false);
+		expect(html).toContain('Got it, thanks');
 		expect(html).toContain('Yes &lt;b&gt;please&lt;/b&gt;');
 		expect(html).not.toContain('<b>please');
 		expectSafePage(response, html);
 	});
 
-	it('Decline: resumes with { data: { approved: false, respondedAt } }', async () => {
+	it('POST of the Decline link: resumes with { data: { approved: false, respondedAt } }', async () => {
 		const { result, html } = await callWebhook(sendAndWaitNode(double), {
-			method: 'GET',
+			method: 'POST',
 			query: { approved: 'false', signature: 'checked-by-n8n' },
+			userAgent: null,
 		});
 		expect(result.workflowData).toEqual([
 			[{ json: { data: { approved: false, respondedAt: expect.any(String) } } }],
 		]);
-		expect(html).toContain('No');
-	});
-
-	it.each([
-		['WhatsApp', 'WhatsApp/2.23.20.0 A'],
-		[
-			'iMessage',
-			'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.4 (KHTML, like Gecko) Version/9.0.1 Safari/601.2.4 facebookexternalhit/1.1 Facebot Twitterbot/1.0',
-		],
-		['Telegram', 'TelegramBot (like TwitterBot)'],
-		['Slack', 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)'],
-		['no user agent', null],
-	])('a link preview (%s) gets a neutral page and resumes nothing', async (_, userAgent) => {
-		const { result, html } = await callWebhook(sendAndWaitNode(double), {
-			method: 'GET',
-			query: { approved: 'true', signature: 'checked-by-n8n' },
-			userAgent,
-		});
-		expect(result.workflowData).toBeUndefined();
-		expect(html).toContain('Open this link to respond');
+		expect(html).toContain('<p class="answer">No</p>');
 	});
 
 	it('Free Text, GET: the form page shows the message (escaped) and a text box, resumes nothing', async () => {
@@ -565,11 +603,14 @@ describe('webhook: the recipient follows a link', () => {
 		},
 	);
 
-	it('an approval link without an approved value resumes nothing', async () => {
-		const { result, response } = await callWebhook(sendAndWaitNode(), { method: 'GET', query: {} });
-		expect(result.workflowData).toBeUndefined();
-		expect(response.statusCode).toBe(404);
-	});
+	it.each(['GET', 'POST'] as const)(
+		'an approval link without an approved value resumes nothing (%s)',
+		async (method) => {
+			const { result, response } = await callWebhook(sendAndWaitNode(), { method, query: {} });
+			expect(result.workflowData).toBeUndefined();
+			expect(response.statusCode).toBe(404);
+		},
+	);
 });
 
 describe('examples/intelliportal-send-and-wait.json', () => {

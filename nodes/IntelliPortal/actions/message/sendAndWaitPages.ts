@@ -1,6 +1,6 @@
 /**
- * The pages a recipient sees after following a Send and Wait link: the Free Text form, "answer
- * recorded", and the page for a link preview. Self-contained HTML (no scripts, no external
+ * The pages a recipient sees after following a Send and Wait link: the approval's confirmation,
+ * the Free Text form and "answer recorded". Self-contained HTML (no scripts, no external
  * resources), everything that comes from the workflow or the recipient escaped. A page shows the
  * message and the recipient's own answer, nothing else of the workflow (no node, workflow or
  * credential name, no n8n branding).
@@ -98,9 +98,22 @@ export function answerRecordedPage(answer: string): string {
 	);
 }
 
-/** What a link preview (a bot fetching the link to render a preview) gets: nothing to act on. */
-export function previewPage(): string {
-	return page('Response link', '<h1>Response link</h1><p>Open this link to respond.</p>');
+/**
+ * What opening an approval link shows: the message and the answer the button gives. Only the
+ * button's POST answers, so a program that fetches the link (a preview, a mail scanner) answers
+ * nothing.
+ */
+export function confirmAnswerPage(input: { message: string; label: string }): string {
+	const parts = ['<h1>Confirm your answer</h1>'];
+	if (input.message.trim() !== '') parts.push(`<p>${paragraphs(input.message)}</p>`);
+	parts.push(
+		`<p>Your answer: <strong>${escapeHtml(input.label)}</strong></p>`,
+		// No action attribute: the browser posts to this page's own URL, signature included.
+		'<form method="post">',
+		`<button type="submit">${escapeHtml(input.label)}</button>`,
+		'</form>',
+	);
+	return page('Confirm your answer', parts.join(''));
 }
 
 /** A link that this node cannot answer (a hand-edited workflow, a link of another kind). */

@@ -16,8 +16,8 @@ import {
 	PAGE_HEADERS,
 	RESPONSE_FIELD,
 	answerRecordedPage,
+	confirmAnswerPage,
 	noActionPage,
-	previewPage,
 	responseFormPage,
 } from './sendAndWaitPages';
 
@@ -27,7 +27,8 @@ import {
  * signature (made by getSignedResumeUrl) before calling the node: a node whose operation is
  * sendAndWait and whose id is the path's last segment gets its signed URLs validated, a link
  * without a valid signature is refused by n8n itself, and a link of an execution that is no
- * longer waiting on this node gets n8n's "No action required" page.
+ * longer waiting on this node gets n8n's "No action required" page. GET shows a page, only POST
+ * (its form's button) answers.
  */
 export const sendAndWaitWebhooks: IWebhookDescription[] = ['GET', 'POST'].map((httpMethod) => ({
 	name: 'default',
@@ -42,19 +43,6 @@ export const sendAndWaitWebhooks: IWebhookDescription[] = ['GET', 'POST'].map((h
 /** The editor's hint on a node the execution waits on. */
 export const waitingNodeTooltip =
 	'={{ $parameter["operation"] === "sendAndWait" ? "Execution will continue after the recipient\'s response" : "" }}';
-
-/**
- * Programs that fetch a link to render a preview of it (messengers, social networks, search
- * engines) rather than a person opening it: an approval link must not be answered by them. No
- * user agent at all counts as one (n8n's built-in nodes decide the same for Teams' preview).
- */
-const LINK_PREVIEW_AGENT =
-	/bot\b|crawler|spider|preview|facebookexternalhit|facebot|whatsapp|telegram|slack|discord|skype|teams|linkedin|pinterest|embedly|vkshare|outbrain|quora link|redditbot|bitlybot|google-pagerenderer|mastodon|snapchat|viber|line\/|kakaotalk|zalo|headless/i;
-
-export function isLinkPreview(userAgent: unknown): boolean {
-	if (typeof userAgent !== 'string' || userAgent.trim() === '') return true;
-	return LINK_PREVIEW_AGENT.test(userAgent);
-}
 
 function setPageHeaders(ctx: IWebhookFunctions): void {
 	const res = ctx.getResponseObject();
@@ -124,9 +112,9 @@ function resume(ctx: IWebhookFunctions, page: string, json: IDataObject): IWebho
 /**
  * Answers a recipient who followed a link of a waiting Send and Wait node. Only answers that end
  * the wait return workflowData (n8n then resumes the execution with it as this node's output):
- * an approval link opened by a person, a Free Text form sent with a response. Everything else
- * (a link preview, the form itself, a form sent empty) shows a page and leaves the execution
- * waiting.
+ * the POST of an approval's confirmation page, a Free Text form sent with a response. Every GET
+ * (a person opening the link, a link preview, a mail scanner: they cannot be told apart) and a
+ * form sent empty show a page and leave the execution waiting.
  */
 export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject();
@@ -152,10 +140,6 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		});
 	}
 
-	if (isLinkPreview(this.getHeaderData()['user-agent'])) {
-		sendPage(this, 200, previewPage());
-		return { noWebhookResponse: true };
-	}
 	// The link's own (signed) parameter: n8n refused the request if it was changed.
 	const { approved } = this.getQueryData() as IDataObject;
 	if (approved !== 'true' && approved !== 'false') {
@@ -163,7 +147,11 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		return { noWebhookResponse: true };
 	}
 	const isApproved = approved === 'true';
-	return resume(this, answerRecordedPage(approvalLabel(this, isApproved)), {
-		data: { approved: isApproved, respondedAt },
-	});
+	const label = approvalLabel(this, isApproved);
+	if (request.method !== 'POST') {
+		const message = stringParameter(this, 'message', '');
+		sendPage(this, 200, confirmAnswerPage({ message, label }));
+		return { noWebhookResponse: true };
+	}
+	return resume(this, answerRecordedPage(label), { data: { approved: isApproved, respondedAt } });
 }
