@@ -4,7 +4,7 @@
  *
  *   examples/intelliportal-tour.json            run it: send, template, onboard, list clients
  *   examples/intelliportal-status-trigger.json  active: receives the status events of what you send
- *   examples/intelliportal-send-and-wait.json   started: waits for a click on a link it sent (printed)
+ *   examples/intelliportal-send-and-wait.json   started: waits for an answer (a link it sent, printed: open it, press the button)
  *
  *   npm run build && tsx scripts/demo-n8n.ts [--emulator-port 4010] [--n8n-port 5678] [--queue]
  *

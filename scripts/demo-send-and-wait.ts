@@ -1,7 +1,8 @@
 /**
  * The demo's Send and Wait part: starts examples/intelliportal-send-and-wait.json, which sends a
  * booking confirmation with two links and waits; prints the message the emulator received, links
- * included, so that a person can click one; then reports which branch the workflow took.
+ * included, so that a person can open one and press its button; then reports which branch the
+ * workflow took.
  */
 import type { RunningEmulator } from '../emulator';
 import type { N8nInstance } from './n8n/start';
@@ -26,7 +27,7 @@ async function waitUntilWaiting(n8n: N8nInstance, id: string, timeoutMs: number)
 
 /**
  * Starts the workflow and returns the lines to print: the message as the recipient got it. In
- * the background it waits (as long as the demo runs) for the click and logs the outcome.
+ * the background it waits (as long as the demo runs) for the answer and logs the outcome.
  */
 export async function startSendAndWait(
 	n8n: N8nInstance,
@@ -57,7 +58,8 @@ export async function startSendAndWait(
 		'',
 		...body.split('\n').map((line) => (line === '' ? '' : `      ${line}`)),
 		'',
-		'  Open one of the links in a browser: the workflow goes on and sends the confirmation',
-		`  (or releases the table). Its run: ${n8n.url}/workflow/${workflowId}/executions/${executionId}`,
+		'  Open one of the links in a browser and press the button on its page: the workflow goes on',
+		'  and sends the confirmation (or releases the table). Opening a link alone answers nothing.',
+		`  Its run: ${n8n.url}/workflow/${workflowId}/executions/${executionId}`,
 	];
 }
