@@ -3,7 +3,8 @@
  * (scripts/n8n/queue/start-queue.ts), all with the built package installed. The action node must
  * run on a worker, the trigger must be registered by main with the webhook processor's URL, the
  * deliveries must be received and verified there, and deactivation from main must restore the
- * account's previous webhook configuration.
+ * account's previous webhook configuration. Send and Wait's approval links go to the webhook
+ * processor: a mail scanner's GET answers nothing there, the person's button (POST) does.
  *
  * Bounded: one queue set-up for the file (~50 s to start on 2 busy cores), every process stopped
  * in afterAll and, should jest die, by the launchers' exit hooks. IP_SKIP_E2E=1 skips it where
@@ -14,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
+import { answerApprovalLink, openLink } from '../e2e/approval';
 import { startQueue, type QueueSetup } from '../../scripts/n8n/queue/start-queue';
 import { builtPackageDir } from '../support/builtTrees';
 import {
@@ -39,6 +41,10 @@ function nodeOutput(execution: Execution, nodeName: string): Array<Record<string
 	if (!runs?.length) throw new Error(`node "${nodeName}" did not run in execution ${execution.id}`);
 	return (runs[0].data?.main[0] ?? []).map((item) => item.json);
 }
+
+/** What Microsoft Defender Safe Links and similar mail/SMS scanners send: a desktop Chrome. */
+const SCANNER =
+	'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 function withoutQuery(url: string): string {
 	const parsed = new URL(url);
@@ -97,6 +103,63 @@ describeQueue(
 				expect(log).not.toContain(API_KEY);
 			}
 		}, 180_000);
+
+		test("Send and Wait: the approval links point at the webhook processor; a scanner's GET of both leaves the run waiting, the person's button (POST) resumes it on a worker with the right branch", async () => {
+			const workflow = await queue.main.importWorkflow(
+				loadExample('intelliportal-send-and-wait.json'),
+				{ credentials: { [CREDENTIAL_TYPE]: credential } },
+			);
+			const toAda = () => emulator.admin.messages().filter((m) => m.to === '+14155550123');
+			const before = toAda().length;
+			const executionId = await queue.main.startManually(
+				workflow.id,
+				"When clicking 'Execute workflow'",
+			);
+			const status = async () =>
+				(await queue.main.request<Execution>('GET', `/api/v1/executions/${executionId}`)).status;
+			const deadline = Date.now() + 120_000;
+			while ((await status().catch(() => 'new')) !== 'waiting') {
+				expect(Date.now()).toBeLessThan(deadline);
+				await new Promise((r) => setTimeout(r, 250));
+			}
+			const asked = toAda().slice(before);
+			expect(asked).toHaveLength(1);
+			const body = (asked[0].body.text as { body: string }).body;
+			const link = (label: string) => new RegExp(`^${label}: (http\\S+)$`, 'm').exec(body)![1];
+			const [approve, decline] = [link('Yes, confirm'), link('No, cancel')];
+			expect(withoutQuery(approve)).toMatch(
+				new RegExp(`^${queue.webhook.url}/webhook-waiting/${executionId}/`),
+			);
+
+			for (const url of [decline, approve]) {
+				const scanned = await openLink(url, { userAgent: SCANNER });
+				expect(scanned.status).toBe(200);
+				expect(scanned.html).toContain('<form method="post">');
+			}
+			// Positive signal: the webhook processor still routes the person's later GET to the
+			// waiting node (a resumed execution would get "No action required" or 409).
+			const { page, answer } = await answerApprovalLink(approve);
+			expect(page.html).toContain('Your answer: <strong>Yes, confirm</strong>');
+			expect(answer.status).toBe(200);
+			expect(answer.html).toContain('Got it, thanks');
+
+			const finished = await queue.main.waitForExecution(executionId, 120_000);
+			expect(finished.status).toBe('success');
+			expect(nodeOutput(finished, 'Ask for confirmation')).toEqual([
+				{ data: { approved: true, respondedAt: expect.any(String) } },
+			]);
+			const ran = Object.keys(finished.data?.resultData.runData ?? {});
+			expect(ran).toContain('Send confirmation');
+			expect(ran).not.toContain('Release the table');
+			expect(ranOn(queue, executionId).length).toBeGreaterThanOrEqual(1);
+			expect((await openLink(decline, { method: 'POST' })).html).toContain('No action required');
+			expect(await queue.main.listExecutions(workflow.id)).toHaveLength(1);
+			expect(
+				toAda()
+					.slice(before)
+					.map((m) => (m.body.text as { body: string }).body),
+			).toEqual([body, 'Thanks Ada, your table for 2 on Friday at 19:00 is confirmed.']);
+		}, 300_000);
 
 		describe('trigger', () => {
 			const PREVIOUS = {
