@@ -1,26 +1,74 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
 import {
+	connectionEnvironment,
 	PRODUCTION_BASE_URL,
 	PRODUCTION_KEY_PREFIX,
+	resolveEnvironment,
 	SANDBOX_BASE_URL,
 	SANDBOX_KEY_PREFIX,
 } from '../shared/environment';
+import { parseHttpUrl } from '../shared/url';
 
 /**
- * The server for the credential test, as an n8n expression (a credential test runs no code),
+ * The server for the credential test, as an n8n expression (a test request is declarative),
  * built from the core's prefixes and URLs so that it picks the server resolveEnvironment picks:
  * Production/Sandbox as chosen, Auto from the key prefix, Custom the Base URL as entered without
- * a trailing slash. A key with neither prefix goes to the sandbox, which rejects it (401), so the
- * test fails as the core does (it refuses such a key) and such a key never reaches production.
+ * a trailing slash. A setting the core refuses never gets a request: `authenticate` refuses it.
  */
 const TEST_BASE_URL = `={{ $credentials.environment === 'custom' ? String($credentials.baseUrl || '').trim().replace(/\\/+$/, '') : ($credentials.environment === 'production' || ($credentials.environment !== 'sandbox' && String($credentials.apiKey || '').trim().startsWith('${PRODUCTION_KEY_PREFIX}')) ? '${PRODUCTION_BASE_URL}' : '${SANDBOX_BASE_URL}') }}`;
+
+/** Where a request goes: its URL, or the URL joined to its baseURL as n8n's HTTP client does. */
+function destination(request: IHttpRequestOptions): string {
+	const url = String(request.url ?? '');
+	if (/^[a-z][a-z\d+.-]*:/i.test(url) || !request.baseURL) return url;
+	return `${request.baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+}
+
+/** Scheme and host of a URL (never its path or query, which may hold another service's secret). */
+function origin(url: string): string {
+	const parsed = parseHttpUrl(url);
+	return parsed
+		? `${parsed.scheme}://${parsed.host}${parsed.port ? `:${parsed.port}` : ''}`
+		: 'an invalid URL';
+}
+
+/**
+ * Adds the key to a request only when the settings are valid and the request goes to their
+ * server. A refusal (the core's message, as the node fails at runtime) happens before any
+ * request, in the credential test too, so a key never reaches another server.
+ */
+export async function authenticateIntelliPortal(
+	credentials: ICredentialDataDecryptedObject,
+	request: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	let server: { apiKey: string; baseUrl: string };
+	try {
+		// As the node reads the credential (a Base URL left over from Custom counts for nothing).
+		server = resolveEnvironment(connectionEnvironment(credentials));
+	} catch (error) {
+		// A plain Error: n8n's credential test shows a `code` instead of the message.
+		throw new Error((error as Error).message);
+	}
+	const target = destination(request);
+	const rest = target.startsWith(server.baseUrl) ? target.slice(server.baseUrl.length) : undefined;
+	if (rest === undefined || !/^([/?]|$)/.test(rest)) {
+		throw new Error(
+			`The IntelliPortal API key is only sent to ${origin(server.baseUrl)}; this request goes to ${origin(target)}`,
+		);
+	}
+	return {
+		...request,
+		headers: { ...request.headers, Authorization: `Bearer ${server.apiKey}` },
+	};
+}
 
 const KEY_PREFIXES = `${PRODUCTION_KEY_PREFIX} keys use production, ${SANDBOX_KEY_PREFIX} keys use the sandbox`;
 
@@ -85,7 +133,7 @@ export class IntelliPortalApi implements ICredentialType {
 			required: true,
 			placeholder: 'https://gateway.example.com/v1',
 			description:
-				'Full API base URL including the version path, for example http://127.0.0.1:4010/v1',
+				'Full API base URL including the version path, for example https://gateway.example.com/v1. Plain http only for this machine (a local emulator: localhost, 127.0.0.0/8, [::1]).',
 			displayOptions: {
 				show: {
 					environment: ['custom'],
@@ -94,14 +142,7 @@ export class IntelliPortalApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey.trim()}}',
-			},
-		},
-	};
+	authenticate = authenticateIntelliPortal;
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,11 +1,11 @@
 /**
  * Which server a key talks to. `ik_test_` keys belong to the sandbox, `ik_live_` keys to
- * production; both URLs come from the contract's `servers`. An explicit base URL (emulator,
- * gateway) overrides the choice.
+ * production; both URLs come from the contract's `servers`. A base URL (gateway, emulator) is
+ * the Custom environment and nothing else: Production, Sandbox and Auto ignore one.
  */
 import contract from './openapi.json';
 import { ConfigurationError } from './errors';
-import { parseHttpUrl } from './url';
+import { isLoopbackHost, parseHttpUrl } from './url';
 
 export type Environment = 'auto' | 'production' | 'sandbox' | 'custom';
 export const ENVIRONMENTS: readonly Environment[] = ['auto', 'production', 'sandbox', 'custom'];
@@ -41,7 +41,9 @@ export const BASE_URLS: Readonly<Record<'production' | 'sandbox', string>> = {
 
 export interface EnvironmentOptions {
 	apiKey: unknown;
+	/** Left out (standalone scripts): a baseUrl then means custom, none means auto. */
 	environment?: unknown;
+	/** Used only for the custom environment. */
 	baseUrl?: unknown;
 }
 
@@ -52,7 +54,10 @@ export interface ResolvedEnvironment {
 	environment: 'production' | 'sandbox' | 'custom';
 }
 
-/** Absolute http(s) URL without trailing slash, or a ConfigurationError naming `baseUrl`. */
+/**
+ * Absolute https URL without trailing slash, or a ConfigurationError naming `baseUrl`. Plain http
+ * only to a loopback host (the local emulator): elsewhere the key would cross the network in clear.
+ */
 export function normaliseBaseUrl(value: unknown): string {
 	if (typeof value !== 'string' || value.trim() === '') {
 		throw new ConfigurationError('Base URL is required for the custom environment', {
@@ -67,6 +72,12 @@ export function normaliseBaseUrl(value: unknown): string {
 			{ field: 'baseUrl' },
 		);
 	}
+	if (parsed.scheme === 'http' && !isLoopbackHost(parsed.host)) {
+		throw new ConfigurationError(
+			'Base URL must use https; plain http is only allowed for this machine (localhost, 127.0.0.0/8, [::1])',
+			{ field: 'baseUrl' },
+		);
+	}
 	if (parsed.userinfo) {
 		throw new ConfigurationError('Base URL must not contain a user name or password', {
 			field: 'baseUrl',
@@ -76,6 +87,25 @@ export function normaliseBaseUrl(value: unknown): string {
 		throw new ConfigurationError('Base URL must not contain a query string', { field: 'baseUrl' });
 	}
 	return url.replace(/\/+$/, '');
+}
+
+/**
+ * A stored connection (n8n credential, Zapier auth fields) as resolveEnvironment takes it: an
+ * unknown or missing environment is Auto, a Base URL counts only for Custom.
+ */
+export function connectionEnvironment(fields: {
+	apiKey?: unknown;
+	environment?: unknown;
+	baseUrl?: unknown;
+}): EnvironmentOptions {
+	const environment = (ENVIRONMENTS as readonly unknown[]).includes(fields.environment)
+		? (fields.environment as Environment)
+		: 'auto';
+	return {
+		apiKey: fields.apiKey,
+		environment,
+		baseUrl: environment === 'custom' ? fields.baseUrl : undefined,
+	};
 }
 
 /** Validates the key and picks the server. Never echoes the key in an error. */
@@ -102,14 +132,14 @@ export function resolveEnvironment(options: EnvironmentOptions): ResolvedEnviron
 			{ field: 'apiKey' },
 		);
 	}
-	const env = options.environment ?? 'auto';
+	const hasBaseUrl = typeof options.baseUrl === 'string' && options.baseUrl.trim() !== '';
+	const env = options.environment ?? (hasBaseUrl ? 'custom' : 'auto');
 	if (typeof env !== 'string' || !(ENVIRONMENTS as readonly string[]).includes(env)) {
 		throw new ConfigurationError(`Environment must be one of ${ENVIRONMENTS.join(', ')}`, {
 			field: 'environment',
 		});
 	}
-	const hasBaseUrl = typeof options.baseUrl === 'string' && options.baseUrl.trim() !== '';
-	if (env === 'custom' || (env === 'auto' && hasBaseUrl)) {
+	if (env === 'custom') {
 		return { apiKey, baseUrl: normaliseBaseUrl(options.baseUrl), environment: 'custom' };
 	}
 	if (env !== 'auto' && env !== keyEnv) {
@@ -120,10 +150,5 @@ export function resolveEnvironment(options: EnvironmentOptions): ResolvedEnviron
 		);
 	}
 	const chosen = env === 'auto' ? keyEnv : env;
-	const explicit = hasBaseUrl ? normaliseBaseUrl(options.baseUrl) : undefined;
-	return {
-		apiKey,
-		baseUrl: explicit ?? BASE_URLS[chosen],
-		environment: chosen,
-	};
+	return { apiKey, baseUrl: BASE_URLS[chosen], environment: chosen };
 }

@@ -44,8 +44,9 @@ export function parseHttpUrl(value: unknown): ParsedHttpUrl | undefined {
 	};
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
+/** A host only this machine answers, as parseHttpUrl gives it: localhost, 127.0.0.0/8, [::1]. */
 export function isLoopbackHost(host: string): boolean {
-	return LOOPBACK_HOSTS.has(host.toLowerCase());
+	const name = host.toLowerCase();
+	// WHATWG URL writes IPv4 in dotted decimal and IPv6 compressed: one spelling each.
+	return name === 'localhost' || name === '[::1]' || /^127(\.\d{1,3}){3}$/.test(name);
 }

@@ -197,7 +197,7 @@ function webhookUrlProblem(url: string): string | undefined {
 	const parsed = parseHttpUrl(url);
 	if (!parsed) return 'must be an absolute https URL';
 	if (parsed.scheme === 'http' && !isLoopbackHost(parsed.host)) {
-		return 'must use https (http is only allowed for localhost, 127.0.0.1 and [::1])';
+		return 'must use https (http is only allowed for localhost, 127.0.0.0/8 and [::1])';
 	}
 	return undefined;
 }

@@ -20,7 +20,8 @@ import { API_KEY, CLIENTS, setForeignWebhook, startStack, type Stack } from './s
 const skip = process.env.IP_SKIP_E2E === '1' && !isN8nInstalled();
 const describeBrowser = skip ? describe.skip : describe;
 
-const WRONG_KEY = 'sk_not_an_intelliportal_key';
+// Well-formed (the credential sends it) but refused by the emulator: its 401 message shows.
+const WRONG_KEY = 'ik_test_wrong';
 const FOREIGN_WEBHOOK = 'https://crm.example.com/intelliportal-hook';
 // Bounds per step and per browser action, generous for a loaded 2-core CI machine.
 const STEP_MS = 180_000;

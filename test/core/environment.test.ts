@@ -37,10 +37,14 @@ describe('environments', () => {
 		);
 	});
 
-	it('an explicit base URL overrides, normalised', () => {
+	it('a base URL is the custom environment, normalised (given without an environment, by standalone scripts, it means custom)', () => {
 		expect(
-			resolveEnvironment({ apiKey: 'ik_test_abc', baseUrl: 'http://127.0.0.1:4010/v1/' }).baseUrl,
-		).toBe('http://127.0.0.1:4010/v1');
+			resolveEnvironment({ apiKey: 'ik_test_abc', baseUrl: 'http://127.0.0.1:4010/v1/' }),
+		).toEqual({
+			apiKey: 'ik_test_abc',
+			baseUrl: 'http://127.0.0.1:4010/v1',
+			environment: 'custom',
+		});
 		expect(
 			resolveEnvironment({
 				apiKey: 'ik_test_abc',
@@ -52,6 +56,63 @@ describe('environments', () => {
 			baseUrl: 'https://gw.example.com/ip/v1',
 			environment: 'custom',
 		});
+	});
+
+	it.each([
+		['ik_live_abc', 'production', PRODUCTION_BASE_URL],
+		['ik_live_abc', 'auto', PRODUCTION_BASE_URL],
+		['ik_test_abc', 'sandbox', SANDBOX_BASE_URL],
+		['ik_test_abc', 'auto', SANDBOX_BASE_URL],
+	])(
+		'a base URL is ignored outside Custom: key %s with %s goes to %s',
+		(apiKey, environment, server) => {
+			for (const baseUrl of ['https://collector.example/v1', 'http://127.0.0.1:4010/v1']) {
+				expect(resolveEnvironment({ apiKey, environment, baseUrl })).toEqual({
+					apiKey,
+					baseUrl: server,
+					environment: server === PRODUCTION_BASE_URL ? 'production' : 'sandbox',
+				});
+			}
+		},
+	);
+
+	it.each([
+		'http://localhost:4010/v1',
+		'http://LOCALHOST/v1',
+		'http://127.0.0.1:4010/v1',
+		'http://127.5.6.7/v1',
+		'http://127.255.255.255/v1',
+		'http://[::1]:4010/v1',
+		'http://[0:0:0:0:0:0:0:1]/v1',
+		'http://[0::1]/v1',
+		'https://gw.example.com/v1',
+		'https://10.0.0.5:8443/v1',
+	])('custom accepts %s (https, or plain http to this machine)', (baseUrl) => {
+		expect(
+			resolveEnvironment({ apiKey: 'ik_test_x', environment: 'custom', baseUrl }).baseUrl,
+		).toBe(baseUrl.replace(/\/+$/, ''));
+	});
+
+	it.each([
+		'http://gw.example.com/v1',
+		'http://10.0.0.5:4010/v1',
+		'http://192.168.1.20/v1',
+		'http://0.0.0.0:4010/v1',
+		'http://128.0.0.1/v1',
+		'http://127.0.0.1.nip.io/v1',
+		'http://localhost.example.com/v1',
+		'http://[::2]/v1',
+		'http://[::ffff:7f00:1]/v1',
+		'http://[1::1]/v1',
+	])('custom refuses plain http to %s: the key would cross the network in clear', (baseUrl) => {
+		const error = configError(() =>
+			resolveEnvironment({ apiKey: 'ik_test_SECRETx', environment: 'custom', baseUrl }),
+		);
+		expect(error.field).toBe('baseUrl');
+		expect(error.message).toBe(
+			'Base URL must use https; plain http is only allowed for this machine (localhost, 127.0.0.0/8, [::1])',
+		);
+		expect(JSON.stringify(error)).not.toContain('SECRET');
 	});
 
 	it('rejects keys with neither prefix without echoing them', () => {

@@ -142,7 +142,8 @@ function harness(credentials: IDataObject | null) {
 
 async function probeRun(
 	requests: IDataObject[],
-	credentials: IDataObject | null = { apiKey: KEY, environment: 'sandbox' },
+	// The credential adds the key only to requests for its own server: this one.
+	credentials: IDataObject | null = { apiKey: KEY, environment: 'custom', baseUrl: base },
 ) {
 	const h = harness(credentials);
 	const { items, error } = await h.runNode(h.makeNode('probe', {}), requests);
@@ -188,7 +189,12 @@ describe('N8nTransport', () => {
 		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
 		const port = (closed.address() as AddressInfo).port;
 		await new Promise<void>((resolve) => closed.close(() => resolve()));
-		const [result] = await probeRun([{ method: 'POST', url: `http://127.0.0.1:${port}/v1/x` }]);
+		const server = `http://127.0.0.1:${port}/v1`;
+		const [result] = await probeRun([{ method: 'POST', url: `${server}/x` }], {
+			apiKey: KEY,
+			environment: 'custom',
+			baseUrl: server,
+		});
 		expect(result.failure).toMatchObject({
 			isTransportFailure: true,
 			phase: 'connect',

@@ -63,7 +63,7 @@ export default {
 			type: 'string' as const,
 			required: false,
 			helpText:
-				'Only for **Custom base URL** (or to override **Automatic**): the full API base URL including `/v1`, for example `https://gateway.example.com/intelliportal/v1`. Leave empty otherwise.',
+				'Only for **Custom base URL** (ignored for the other environments): the full API base URL including `/v1`, for example `https://gateway.example.com/intelliportal/v1`. Must be https; plain http only for this machine (`localhost`, `127.0.0.1`).',
 		},
 	],
 	test,

@@ -118,7 +118,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (!credentialType) throw new Error(`Unknown credential type ${typeName}`);
 		const { authenticate } = credentialType;
 		if (typeof authenticate === 'function') {
-			return await authenticate(credentials, requestOptions);
+			const authenticated = await authenticate(credentials, requestOptions);
+			this.authenticated.push(authenticated);
+			return authenticated;
 		}
 		if (authenticate && authenticate.type === 'generic') {
 			if (!workflow || !node) throw new Error('Generic authentication needs the workflow and node');
