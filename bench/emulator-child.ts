@@ -14,7 +14,12 @@ async function main(): Promise<void> {
 	};
 	process.on('disconnect', stop);
 	process.on('SIGTERM', stop);
-	process.send?.({ ready: true, url: emulator.url, baseUrl: emulator.baseUrl });
+	process.send?.({
+		ready: true,
+		url: emulator.url,
+		baseUrl: emulator.baseUrl,
+		adminToken: emulator.adminToken,
+	});
 }
 
 main().catch((error: unknown) => {

@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { ADMIN_TOKEN_HEADER } from '../emulator/index';
 import type { Counters, EmulatorConfig, EmulatorOptions, MessageRecord } from '../emulator/index';
 
 export interface EmulatorProcess {
@@ -19,15 +20,16 @@ export interface EmulatorProcess {
 	stop(): Promise<void>;
 }
 
+/** The emulator's admin API over HTTP, with the admin token its process sent when ready. */
 async function adminCall<T>(
-	url: string,
+	{ url, adminToken }: { url: string; adminToken: string },
 	method: 'GET' | 'POST',
 	path: string,
 	body?: unknown,
 ): Promise<T> {
 	const response = await fetch(`${url}/__admin${path}`, {
 		method,
-		headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+		headers: { [ADMIN_TOKEN_HEADER]: adminToken, 'content-type': 'application/json' },
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	if (!response.ok) {
@@ -47,32 +49,35 @@ export async function startEmulatorProcess(options: EmulatorOptions): Promise<Em
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		},
 	);
-	const { url, baseUrl } = await new Promise<{ url: string; baseUrl: string }>(
+	const ready = await new Promise<{ url: string; baseUrl: string; adminToken: string }>(
 		(resolve, reject) => {
-			child.once('message', (m) => resolve(m as { url: string; baseUrl: string }));
+			child.once('message', (m) =>
+				resolve(m as { url: string; baseUrl: string; adminToken: string }),
+			);
 			child.once('exit', (code) =>
 				reject(new Error(`emulator process exited early (code ${code})`)),
 			);
 			child.once('error', reject);
 		},
 	);
+	const { url, baseUrl } = ready;
 	return {
 		url,
 		baseUrl,
 		pid: child.pid ?? -1,
 		reset: async () => {
-			await adminCall(url, 'POST', '/reset');
+			await adminCall(ready, 'POST', '/reset');
 		},
-		config: (patch) => adminCall<EmulatorConfig>(url, 'POST', '/config', patch),
-		counters: () => adminCall<Counters>(url, 'GET', '/counters'),
+		config: (patch) => adminCall<EmulatorConfig>(ready, 'POST', '/config', patch),
+		counters: () => adminCall<Counters>(ready, 'GET', '/counters'),
 		messages: async () =>
-			(await adminCall<{ data: MessageRecord[] }>(url, 'GET', '/messages')).data,
+			(await adminCall<{ data: MessageRecord[] }>(ready, 'GET', '/messages')).data,
 		seedClients: async (count) => {
 			// Seeding in chunks keeps each admin answer small.
 			let seeded = 0;
 			while (seeded < count) {
 				const chunk = Math.min(10_000, count - seeded);
-				await adminCall(url, 'POST', '/clients/seed', { count: chunk });
+				await adminCall(ready, 'POST', '/clients/seed', { count: chunk });
 				seeded += chunk;
 			}
 			return seeded;

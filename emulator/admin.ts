@@ -1,9 +1,11 @@
 /**
  * The emulator's inspection and control API, outside the contract: the typed `admin` object
- * tests use, and the same operations over HTTP under /__admin (no key, no latency, limits or
- * faults, not counted).
+ * tests use, and the same operations over HTTP under /__admin (the admin token instead of a key,
+ * see adminAccess.ts; no latency, limits or faults, not counted).
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { checkAdminAccess } from './adminAccess';
+import type { AdminAccess } from './adminAccess';
 import { HttpError, sendJson } from './http';
 import type { EmulatorConfig } from './options';
 import { SEEDED_TEMPLATES } from './state';
@@ -85,13 +87,20 @@ export function createAdmin(emulator: Emulator): EmulatorAdmin {
 	};
 }
 
-/** Answers one /__admin request (`path` includes the /__admin prefix). */
+export interface AdminRequest {
+	method: string;
+	/** Includes the /__admin prefix. */
+	path: string;
+	query: URLSearchParams;
+	headers: IncomingHttpHeaders;
+	raw: string;
+}
+
+/** Answers one /__admin request, once its Host, token and content type pass (adminAccess.ts). */
 export function handleAdminRequest(
 	admin: EmulatorAdmin,
-	method: string,
-	path: string,
-	query: URLSearchParams,
-	raw: string,
+	access: AdminAccess,
+	{ method, path, query, headers, raw }: AdminRequest,
 	res: ServerResponse,
 ): void {
 	const body = (): Record<string, unknown> => {
@@ -105,6 +114,7 @@ export function handleAdminRequest(
 		throw new HttpError(400, 'validation_error', 'admin request body must be a JSON object');
 	};
 	try {
+		checkAdminAccess(method, headers, access);
 		const route = `${method} ${path.slice('/__admin'.length) || '/'}`;
 		const statusMatch = /^POST \/messages\/([^/]+)\/status$/.exec(route);
 		if (statusMatch) {

@@ -3,7 +3,7 @@
  * Every flag also has an environment variable (flag wins); see docs/EMULATOR.md.
  */
 import { parseArgs } from 'node:util';
-import { EXAMPLE_API_KEY, startEmulator } from './index';
+import { ADMIN_TOKEN_HEADER, EXAMPLE_API_KEY, startEmulator } from './index';
 import { CONFIG_KNOBS, START_FLAGS } from './options';
 import type { EmulatorOptions, KnobFlag, KnobSpec } from './options';
 
@@ -94,7 +94,8 @@ async function main(): Promise<void> {
 		[
 			`IntelliPortal sandbox emulator listening`,
 			`  base URL:    ${emulator.baseUrl}`,
-			`  admin:       ${emulator.url}/__admin/counters`,
+			`  admin:       ${emulator.url}/__admin/counters   (send ${ADMIN_TOKEN_HEADER}: <admin token>)`,
+			`  admin token: ${emulator.adminToken}`,
 			`  example key: ${EXAMPLE_API_KEY}   (any ik_test_/ik_live_ key is accepted)`,
 			`Press Ctrl-C to stop.`,
 			'',

@@ -14,11 +14,13 @@
  *   faults.ts       latency, token bucket, injected faults
  *   observations.ts counters and request log
  *   admin.ts        the typed admin API and /__admin routes
+ *   adminAccess.ts  who may use /__admin: Host, admin token, JSON writes
  *   http.ts         HttpError, JSON bodies, redacted headers
  *   validator.ts    contract validation (openapi-backend)
  */
 import { createAdmin } from './admin';
 import type { EmulatorAdmin } from './admin';
+import { ADMIN_TOKEN_HEADER, adminToken } from './adminAccess';
 import { Emulator } from './emulator';
 import { START_DEFAULTS } from './options';
 import type { EmulatorOptions } from './options';
@@ -27,6 +29,7 @@ import { ContractValidator } from './validator';
 
 export * from './types';
 export type { EmulatorAdmin } from './admin';
+export { ADMIN_TOKEN_HEADER } from './adminAccess';
 export { DEFAULT_CONFIG } from './options';
 export { EXAMPLE_API_KEY } from './server';
 export { FAILING_RECIPIENT, SEEDED_TEMPLATES } from './state';
@@ -40,6 +43,10 @@ export interface RunningEmulator {
 	baseUrl: string;
 	port: number;
 	admin: EmulatorAdmin;
+	/** What /__admin over HTTP requires in the X-Emulator-Admin-Token header. */
+	adminToken: string;
+	/** The headers an /__admin request over HTTP needs (token, JSON content type). */
+	adminHeaders: Readonly<Record<string, string>>;
 	stop(): Promise<void>;
 }
 
@@ -48,11 +55,12 @@ let validatorPromise: Promise<ContractValidator> | undefined;
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
 	validatorPromise ??= ContractValidator.load();
 	const validator = await validatorPromise;
+	const token = adminToken(options.adminToken);
 	const emulator = new Emulator(options);
 	const admin = createAdmin(emulator);
 	const host = options.host ?? START_DEFAULTS.host;
 	const { server, port } = await listen(
-		requestHandler(emulator, validator, admin),
+		requestHandler(emulator, validator, admin, { token, bindHost: host }),
 		emulator.log,
 		options.port ?? START_DEFAULTS.port,
 		host,
@@ -65,6 +73,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		baseUrl: `${url}/v1`,
 		port,
 		admin,
+		adminToken: token,
+		adminHeaders: { [ADMIN_TOKEN_HEADER]: token, 'Content-Type': 'application/json' },
 		stop: () => {
 			if (!stopping) {
 				emulator.stop();

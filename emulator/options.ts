@@ -77,6 +77,11 @@ export interface EmulatorOptions extends Partial<EmulatorConfig> {
 	allowRemoteWebhooks?: boolean;
 	/** How many requests GET /__admin/requests keeps. Default 500. */
 	requestLogSize?: number;
+	/**
+	 * What /__admin over HTTP requires (X-Emulator-Admin-Token), ≥ 16 characters. Default: random
+	 * per start, on the handle (`adminToken`) and in the CLI's banner.
+	 */
+	adminToken?: string;
 	/** Called with one line per request/event; never receives the API key. Default: silent. */
 	log?: (line: string) => void;
 }
@@ -311,7 +316,7 @@ export const CONFIG_KNOBS = {
 	},
 } as const satisfies Record<keyof EmulatorConfig, KnobSpec>;
 
-type StartOnlyOption = 'port' | 'host' | 'seed' | 'seedClients' | 'requestLogSize';
+type StartOnlyOption = 'port' | 'host' | 'seed' | 'seedClients' | 'requestLogSize' | 'adminToken';
 
 /** Start-only settings that have a CLI flag (allowRemoteWebhooks and log are the CLI's own switches). */
 export const START_FLAGS = {
@@ -344,6 +349,12 @@ export const START_FLAGS = {
 		env: 'EMULATOR_REQUEST_LOG_SIZE',
 		kind: 'number',
 		help: 'requests kept by GET /__admin/requests (default 500)',
+	},
+	adminToken: {
+		flag: 'admin-token',
+		env: 'EMULATOR_ADMIN_TOKEN',
+		kind: 'string',
+		help: 'token /__admin requests must send (default random, printed; prefer the env variable)',
 	},
 } as const satisfies Record<StartOnlyOption, KnobFlag>;
 

@@ -1,13 +1,14 @@
 /**
  * The emulator's HTTP server and routing. A contract request goes: route (404/405) → key (401)
  * → latency → rate limit (429) → injected fault → body and contract validation (400/415) →
- * operation; /__admin requests go to emulator/admin.ts.
+ * operation; /__admin requests go to emulator/admin.ts (Host, admin token, JSON writes).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleAdminRequest } from './admin';
 import type { EmulatorAdmin } from './admin';
+import type { AdminAccess } from './adminAccess';
 import type { Emulator } from './emulator';
 import { injectedErrorAnswer, rateLimitedAnswer } from './faults';
 import {
@@ -69,6 +70,7 @@ export function requestHandler(
 	emulator: Emulator,
 	validator: ContractValidator,
 	admin: EmulatorAdmin,
+	adminAccess: AdminAccess,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
 	return async (req, res) => {
 		const started = Date.now();
@@ -89,7 +91,8 @@ export function requestHandler(
 		}
 
 		if (path === '/__admin' || path.startsWith('/__admin/')) {
-			handleAdminRequest(admin, method, path, parsed.searchParams, raw, res);
+			const request = { method, path, query: parsed.searchParams, headers: req.headers, raw };
+			handleAdminRequest(admin, adminAccess, request, res);
 			return;
 		}
 

@@ -2,6 +2,15 @@ import type { Counters, EmulatorConfig, WebhookDelivery, WebhookEvent } from './
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
+/** Scheme and host of a URL for a log line: a receiver's path and query may be its secret. */
+export function originOf(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return '(not a URL)';
+	}
+}
+
 export function isLoopbackUrl(url: string): boolean {
 	try {
 		const host = new URL(url).hostname.toLowerCase();
@@ -46,7 +55,7 @@ export class WebhookDispatcher {
 			delivery.state = 'blocked';
 			this.counters().webhooks.blocked++;
 			this.log(
-				`webhook ${event.type} → ${url} blocked (not a loopback address; start with --allow-remote-webhooks)`,
+				`webhook ${event.type} → ${originOf(url)} blocked (not a loopback address; start with --allow-remote-webhooks)`,
 			);
 			this.notify();
 			return delivery;

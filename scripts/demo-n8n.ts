@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { EXAMPLE_API_KEY, startEmulator } from '../emulator';
+import { ADMIN_TOKEN_HEADER, EXAMPLE_API_KEY, startEmulator } from '../emulator';
 import { startSendAndWait } from './demo-send-and-wait';
 import { startQueue } from './n8n/queue/start-queue';
 import {
@@ -185,7 +185,9 @@ async function main(): Promise<void> {
 		console.log('');
 		for (const line of sendAndWait) console.log(line);
 		console.log('');
-		console.log(`  Emulator admin: ${emulator.url}/__admin/messages, /__admin/webhook-deliveries`);
+		console.log(
+			`  Emulator admin: ${emulator.url}/__admin/messages, /__admin/webhook-deliveries (send ${ADMIN_TOKEN_HEADER}: ${emulator.adminToken})`,
+		);
 		console.log('  Ctrl-C stops n8n and the emulator.');
 	} catch (error) {
 		await stopN8n();

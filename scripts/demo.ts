@@ -14,7 +14,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { EXAMPLE_API_KEY, startEmulator } from '../emulator';
+import { ADMIN_TOKEN_HEADER, EXAMPLE_API_KEY, startEmulator } from '../emulator';
 import type { RunningEmulator, WebhookEvent } from '../emulator';
 import { IntelliPortalClient, withRetry } from '../shared';
 import type { Client, MessageResponse } from '../shared';
@@ -273,7 +273,7 @@ async function main(): Promise<void> {
 			`  base URL:    ${emulator.baseUrl}`,
 			`  example key: ${EXAMPLE_API_KEY}`,
 			`  curl -H 'Authorization: Bearer ${EXAMPLE_API_KEY}' ${emulator.baseUrl}/clients`,
-			`  admin:       ${emulator.url}/__admin/counters`,
+			`  admin:       curl -H '${ADMIN_TOKEN_HEADER}: ${emulator.adminToken}' ${emulator.url}/__admin/counters`,
 			'Press Ctrl-C to stop.',
 		].join('\n'),
 	);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG } from '../../emulator';
+import { ADMIN_TOKEN_HEADER, DEFAULT_CONFIG } from '../../emulator';
 import { parseCli } from '../../emulator/cli';
 import { CONFIG_KNOBS, START_FLAGS } from '../../emulator/options';
 import type { KnobSpec } from '../../emulator/options';
@@ -90,7 +90,11 @@ describe('emulator CLI flags and env', () => {
 		expect(() => parseCli(['--bogus'], {})).toThrow(/bogus/);
 	});
 
-	test('npm run emulator prints the base URL and an example key, serves, and stops on SIGTERM', async () => {
+	/** Starts `npm run emulator` (tsx emulator/cli.ts) on a free port; runs `check`; SIGTERM; exit code. */
+	async function withCli(
+		env: NodeJS.ProcessEnv,
+		check: (banner: string) => Promise<void>,
+	): Promise<number | null> {
 		const child = spawn(
 			process.execPath,
 			[
@@ -100,10 +104,7 @@ describe('emulator CLI flags and env', () => {
 				'0',
 				'--quiet',
 			],
-			{
-				cwd: ROOT,
-				stdio: ['ignore', 'pipe', 'pipe'],
-			},
+			{ cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
 		);
 		let out = '';
 		child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -113,22 +114,45 @@ describe('emulator CLI flags and env', () => {
 		);
 		try {
 			const deadline = Date.now() + 20000;
-			while (!/base URL:\s+(\S+)/.test(out)) {
+			while (!/Press Ctrl-C/.test(out)) {
 				if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no banner: ${out}`);
 				await new Promise((r) => setTimeout(r, 50));
 			}
+			await check(out);
+		} finally {
+			child.kill('SIGTERM');
+		}
+		return await exited;
+	}
+
+	test('npm run emulator prints the base URL, an example key and a random admin token, serves, and stops on SIGTERM', async () => {
+		const code = await withCli({ EMULATOR_ADMIN_TOKEN: '' }, async (out) => {
 			const baseUrl = /base URL:\s+(\S+)/.exec(out)![1];
 			const key = /example key:\s+(ik_test_\S+)/.exec(out)![1];
+			const token = /admin token:\s+(\S+)/.exec(out)![1];
 			expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+			expect(token).toMatch(/^[0-9a-f]{48}$/);
 			const res = await fetch(`${baseUrl}/webhooks`, {
 				headers: { Authorization: `Bearer ${key}` },
 			});
 			expect(res.status).toBe(200);
 			expect(await res.json()).toEqual({ url: null, events: [] });
-		} finally {
-			child.kill('SIGTERM');
-		}
-		expect(await exited).toBe(0);
+			const admin = baseUrl.replace(/\/v1$/, '/__admin/counters');
+			expect((await fetch(admin)).status).toBe(401);
+			expect((await fetch(admin, { headers: { [ADMIN_TOKEN_HEADER]: token } })).status).toBe(200);
+		});
+		expect(code).toBe(0);
+	}, 30000);
+
+	test("the project's tooling that starts the CLI gives it the admin token in EMULATOR_ADMIN_TOKEN", async () => {
+		const token = `tooling-${'7'.repeat(24)}`;
+		const code = await withCli({ EMULATOR_ADMIN_TOKEN: token }, async (out) => {
+			expect(/admin token:\s+(\S+)/.exec(out)![1]).toBe(token);
+			const admin = /base URL:\s+(\S+)/.exec(out)![1].replace(/\/v1$/, '/__admin/counters');
+			expect((await fetch(admin, { headers: { [ADMIN_TOKEN_HEADER]: token } })).status).toBe(200);
+		});
+		expect(code).toBe(0);
+		expect(parseCli(['--admin-token', token], {}).adminToken).toBe(token);
 	}, 30000);
 });
 

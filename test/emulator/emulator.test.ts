@@ -657,7 +657,7 @@ describe('webhooks and status progression', () => {
 			const sent = await call(emu.baseUrl, 'POST', '/messages/send', text);
 			const r = await fetch(`${emu.url}/__admin/messages/${sent.body.id}/status`, {
 				method: 'POST',
-				headers: { 'Content-Type': 'application/json' },
+				headers: emu.adminHeaders,
 				body: JSON.stringify({ status: 'delivered' }),
 			});
 			expect(r.status).toBe(200);
@@ -668,6 +668,7 @@ describe('webhooks and status progression', () => {
 			});
 			const missing = await fetch(`${emu.url}/__admin/messages/msg_nope/status`, {
 				method: 'POST',
+				headers: emu.adminHeaders,
 				body: JSON.stringify({ status: 'read' }),
 			});
 			expect(missing.status).toBe(404);
@@ -681,7 +682,7 @@ describe('admin HTTP API', () => {
 	const admin = async (method: string, path: string, body?: unknown) => {
 		const r = await fetch(`${emu.url}/__admin${path}`, {
 			method,
-			headers: { 'Content-Type': 'application/json' },
+			headers: emu.adminHeaders,
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		return { status: r.status, body: (await r.json()) as Reply['body'] };
