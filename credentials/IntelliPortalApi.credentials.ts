@@ -61,7 +61,7 @@ export async function authenticateIntelliPortal(
 	const rest = target.startsWith(server.baseUrl) ? target.slice(server.baseUrl.length) : undefined;
 	if (rest === undefined || !/^([/?]|$)/.test(rest)) {
 		throw new Error(
-			`The IntelliPortal API key is only sent to ${origin(server.baseUrl)}; this request goes to ${origin(target)}`,
+			`The IntelliPortal API key is only sent to ${server.baseUrl}/…; this request goes elsewhere (${origin(target)})`,
 		);
 	}
 	return {

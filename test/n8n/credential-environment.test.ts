@@ -118,22 +118,25 @@ describe('IntelliPortalApi credential', () => {
 			'a Base URL left over from Custom while Production is chosen',
 			'https://gw.example.com/v1/clients',
 		],
-	])('refuses to add the key to a request for %s, naming scheme and host only', async (_, url) => {
-		const attempt = credential.authenticate(
-			{
-				apiKey: 'ik_live_SECRETabc',
-				environment: 'production',
-				baseUrl: 'https://gw.example.com/v1',
-			},
-			{ url },
-		);
-		await expect(attempt).rejects.toThrow(
-			`The IntelliPortal API key is only sent to ${new URL(PRODUCTION_BASE_URL).origin}; this request goes to ${new URL(url).protocol}//${new URL(url).host}`,
-		);
-		const message = await attempt.catch((error: Error) => error.message);
-		expect(message).not.toContain('SECRET');
-		expect(message).not.toContain('t0k');
-	});
+	])(
+		'refuses to add the key to a request for %s, naming its scheme and host only',
+		async (_, url) => {
+			const attempt = credential.authenticate(
+				{
+					apiKey: 'ik_live_SECRETabc',
+					environment: 'production',
+					baseUrl: 'https://gw.example.com/v1',
+				},
+				{ url },
+			);
+			await expect(attempt).rejects.toThrow(
+				`The IntelliPortal API key is only sent to ${PRODUCTION_BASE_URL}/…; this request goes elsewhere (${new URL(url).protocol}//${new URL(url).host})`,
+			);
+			const message = await attempt.catch((error: Error) => error.message);
+			expect(message).not.toContain('SECRET');
+			expect(message).not.toContain('t0k');
+		},
+	);
 
 	it('keeps the key in a password field and the Base URL only for Custom', () => {
 		const apiKey = credential.properties.find((p) => p.name === 'apiKey');
