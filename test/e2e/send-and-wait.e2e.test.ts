@@ -212,7 +212,6 @@ describeE2e('Send and Wait for Response in a real n8n', () => {
 		expect(page.html).not.toContain(API_KEY);
 		expect(postFormOf(approve, page.html).url).toBe(approve);
 		expect((await execution(started.executionId)).status).toBe('waiting');
-		expect(await n8n.listExecutions(started.workflowId)).toHaveLength(1);
 
 		const { answer } = await answerApprovalLink(approve);
 		expect(answer.status).toBe(200);
