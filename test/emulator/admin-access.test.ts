@@ -4,7 +4,7 @@
  * (a cross-site form sends text/plain or a form body; DNS rebinding sends its own Host), and no
  * log line carries a webhook receiver's secret.
  */
-import { request } from 'node:http';
+import { connect } from 'node:net';
 
 import { ADMIN_TOKEN_HEADER, startEmulator } from '../../emulator';
 import type { RunningEmulator } from '../../emulator';
@@ -26,23 +26,33 @@ beforeEach(() => {
 	lines.length = 0;
 });
 
-/** One raw HTTP request (node:http lets a test send any Host header, as a rebinding page does). */
+/**
+ * One HTTP/1.1 request written on a plain socket: it can carry any Host header (as a rebinding
+ * page's does), and no patch of node:http by another suite in the worker (Zapier's core logs
+ * requests by patching it) can change it.
+ */
 function raw(
 	method: string,
 	path: string,
 	headers: Record<string, string>,
-	body?: string,
+	body = '',
 ): Promise<{ status: number; body: { error?: { code: string; message: string } } }> {
+	const lines = [`${method} ${path} HTTP/1.1`];
+	const all: Record<string, string> = { Host: `127.0.0.1:${emu.port}`, ...headers };
+	for (const [name, value] of Object.entries(all)) lines.push(`${name}: ${value}`);
+	lines.push(`Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body);
 	return new Promise((resolve, reject) => {
-		const req = request(`${emu.url}${path}`, { method, headers }, (res) => {
-			let text = '';
-			res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-			res.on('end', () =>
-				resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }),
-			);
+		const socket = connect(emu.port, '127.0.0.1', () => socket.end(lines.join('\r\n')));
+		const chunks: Buffer[] = [];
+		socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+		socket.on('error', reject);
+		socket.on('close', () => {
+			const text = Buffer.concat(chunks).toString('utf8');
+			const [head, ...rest] = text.split('\r\n\r\n');
+			const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
+			const payload = rest.join('\r\n\r\n');
+			resolve({ status, body: payload ? JSON.parse(payload) : {} });
 		});
-		req.on('error', reject);
-		req.end(body);
 	});
 }
 
