@@ -113,9 +113,9 @@ describe('emulator CLI flags and env', () => {
 			child.on('exit', (code) => resolve(code)),
 		);
 		try {
-			const deadline = Date.now() + 20000;
+			// No clock here: tsx starts slowly on a loaded machine; the test's timeout bounds the wait.
 			while (!/Press Ctrl-C/.test(out)) {
-				if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no banner: ${out}`);
+				if (child.exitCode !== null) throw new Error(`no banner: ${out}`);
 				await new Promise((r) => setTimeout(r, 50));
 			}
 			await check(out);
@@ -142,7 +142,7 @@ describe('emulator CLI flags and env', () => {
 			expect((await fetch(admin, { headers: { [ADMIN_TOKEN_HEADER]: token } })).status).toBe(200);
 		});
 		expect(code).toBe(0);
-	}, 30000);
+	}, 90_000);
 
 	test("the project's tooling that starts the CLI gives it the admin token in EMULATOR_ADMIN_TOKEN", async () => {
 		const token = `tooling-${'7'.repeat(24)}`;
@@ -153,7 +153,7 @@ describe('emulator CLI flags and env', () => {
 		});
 		expect(code).toBe(0);
 		expect(parseCli(['--admin-token', token], {}).adminToken).toBe(token);
-	}, 30000);
+	}, 90_000);
 });
 
 describe('one place for the knobs (emulator/options.ts)', () => {
