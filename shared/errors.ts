@@ -26,11 +26,18 @@ export interface IntelliPortalErrorOptions {
 	details?: Record<string, unknown>;
 	retryAfterMs?: number;
 	field?: string;
+	gaveUp?: ThrottleGiveUp;
 }
+
+/** Why the retry layer stopped waiting out a throttle; hosts word it for their users. */
+export type ThrottleGiveUp =
+	| { reason: 'wait_too_long'; limitMs: number }
+	| { reason: 'kept_refusing'; waitedMs: number; attempts: number };
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 // The subclasses' facts, serialized when present.
-const OPTIONAL_JSON = 'httpStatus details retryAfterMs field phase timedOut transportCode'.split(' ');
+const OPTIONAL_JSON =
+	'httpStatus details retryAfterMs gaveUp field phase timedOut transportCode'.split(' ');
 
 export class IntelliPortalError extends Error {
 	readonly kind: ErrorKind = 'server';
@@ -123,10 +130,12 @@ export class RateLimitError extends IntelliPortalError {
 	override readonly kind = 'rate_limit';
 	/** How long the server asked to wait, when it said. */
 	readonly retryAfterMs?: number;
+	readonly gaveUp?: ThrottleGiveUp;
 
 	constructor(message: string, options: IntelliPortalErrorOptions = {}) {
 		super(message, { code: 'rate_limited', retryable: true, ...options });
 		if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+		if (options.gaveUp !== undefined) this.gaveUp = options.gaveUp;
 	}
 }
 
@@ -134,10 +143,12 @@ export class RateLimitError extends IntelliPortalError {
 export class ServerError extends IntelliPortalError {
 	override readonly kind = 'server';
 	readonly retryAfterMs?: number;
+	readonly gaveUp?: ThrottleGiveUp;
 
 	constructor(message: string, options: IntelliPortalErrorOptions = {}) {
 		super(message, { code: 'server_error', ...options });
 		if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+		if (options.gaveUp !== undefined) this.gaveUp = options.gaveUp;
 	}
 }
 

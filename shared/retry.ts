@@ -4,6 +4,7 @@
  * have been processed (the error's mayHaveBeenSent, decided in failures.ts).
  */
 import { IntelliPortalError, NetworkError, RateLimitError, ServerError } from './errors';
+import type { ThrottleGiveUp } from './errors';
 import { isThrottle } from './failures';
 import type { Layer } from './send';
 
@@ -85,21 +86,17 @@ export type RetryDecision =
 	| { retry: true; delayMs: number; reason: string; free?: boolean }
 	| { retry: false; error: IntelliPortalError };
 
-/** Same kind and code, saying why this client gives up. */
+/** The same throttle, with why this client gave up (the hosts word it). */
 function throttleFailure(
 	error: RateLimitError | ServerError,
-	message: string,
 	retryAfterMs: number,
+	gaveUp: ThrottleGiveUp,
 ): RateLimitError | ServerError {
-	const options = {
-		code: error.code,
-		httpStatus: error.httpStatus,
-		details: error.details,
-		retryAfterMs,
-	};
+	const { code, httpStatus, details } = error;
+	const options = { code, httpStatus, details, retryAfterMs, gaveUp };
 	return error instanceof RateLimitError
-		? new RateLimitError(message, options)
-		: new ServerError(message, { ...options, retryable: true });
+		? new RateLimitError(error.message, options)
+		: new ServerError(error.message, { ...options, retryable: true });
 }
 
 export function decideRetry({
@@ -118,21 +115,20 @@ export function decideRetry({
 	const serverWait = (throttle: RateLimitError | ServerError, reason: string): RetryDecision => {
 		const wait = throttle.retryAfterMs ?? policy.defaultRetryAfterMs;
 		if (wait > policy.maxRetryAfterMs) {
-			const seconds = Math.ceil(wait / 1000);
-			const message = `${throttle.message} The server asked to wait ${seconds} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s this client waits.`;
-			return { retry: false, error: throttleFailure(throttle, message, wait) };
+			const gaveUp = { reason: 'wait_too_long' as const, limitMs: policy.maxRetryAfterMs };
+			return { retry: false, error: throttleFailure(throttle, wait, gaveUp) };
 		}
 		if (budget === undefined || wait < MIN_PACED_RETRY_AFTER_MS) {
 			return attemptsLeft ? { retry: true, delayMs: wait, reason } : { retry: false, error };
 		}
 		if (throttleWaitedMs + wait <= budget)
 			return { retry: true, delayMs: wait, reason, free: true };
-		const waited =
-			throttleWaitedMs < 120_000
-				? `${Math.round(throttleWaitedMs / 1000)} s`
-				: `${Math.round(throttleWaitedMs / 60_000)} min`;
-		const message = `${throttle.message} The server kept refusing this request for ${waited} (${attempt} attempts).`;
-		return { retry: false, error: throttleFailure(throttle, message, wait) };
+		const gaveUp = {
+			reason: 'kept_refusing' as const,
+			waitedMs: throttleWaitedMs,
+			attempts: attempt,
+		};
+		return { retry: false, error: throttleFailure(throttle, wait, gaveUp) };
 	};
 
 	if (isThrottle(error)) {

@@ -9,7 +9,7 @@ import {
 	ValidationError,
 	redact,
 } from '../../shared';
-import type { ErrorKind } from '../../shared';
+import type { ErrorKind, RateLimitError } from '../../shared';
 import { describeValidationError } from './parameterLabels';
 
 const WHAT_TO_DO: Record<ErrorKind, string> = {
@@ -62,6 +62,23 @@ function networkMessage(error: NetworkError): string {
 	return `The connection to the IntelliPortal API broke before a response arrived${suffix}`;
 }
 
+/** n8n's words for why the node stopped waiting out a throttle, from the retry layer's facts. */
+function gaveUpSentence(error: unknown): string {
+	const { gaveUp } = error as Partial<RateLimitError>;
+	if (!gaveUp) return '';
+	const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
+	if (gaveUp.reason === 'wait_too_long') {
+		const asked = (error as RateLimitError).retryAfterMs ?? 0;
+		return ` The server asked to wait ${seconds(asked)}, longer than the ${seconds(gaveUp.limitMs)} the node waits.`;
+	}
+	const { waitedMs, attempts } = gaveUp;
+	const waited =
+		waitedMs < 120_000
+			? `${Math.round(waitedMs / 1000)} s`
+			: `${Math.round(waitedMs / 60_000)} min`;
+	return ` The server kept refusing this request for ${waited} (${attempts} attempts).`;
+}
+
 /** Found before any request, about what the user filled in: worded with the node's field names. */
 function isClientSideValidation(error: unknown): error is ValidationError {
 	return error instanceof ValidationError && error.httpStatus === undefined;
@@ -73,7 +90,7 @@ function messageOf(error: unknown, apiKey: string): string {
 		: error instanceof NetworkError
 			? networkMessage(error)
 			: error instanceof Error
-				? error.message
+				? `${error.message}${gaveUpSentence(error)}`
 				: String(error);
 	return redact(message, [apiKey]);
 }

@@ -4,9 +4,9 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import { ConflictError } from '../../shared/errors';
+import { ConflictError, RateLimitError } from '../../shared/errors';
 import { fromHttpResponse } from '../../shared/failures';
-import { toNodeError } from '../../nodes/IntelliPortal/errors';
+import { errorItemJson, toNodeError } from '../../nodes/IntelliPortal/errors';
 
 const node = { name: 'IntelliPortal', type: 'n8n-nodes-intelliportal.intelliPortal' } as INode;
 
@@ -24,5 +24,26 @@ describe('n8n advice for conflicts', () => {
 		const description = String(toNodeError(node, error, 0, '').description);
 		expect(description).not.toMatch(/already exists/);
 		expect(description).toMatch(/at the same time.*again/);
+	});
+});
+
+describe('n8n words for a throttle the node stopped waiting out', () => {
+	it('says how long the server asked and how long the node waits', () => {
+		const error = new RateLimitError('Too many requests', {
+			retryAfterMs: 120_000,
+			gaveUp: { reason: 'wait_too_long', limitMs: 60_000 },
+		});
+		expect(toNodeError(node, error, 0, '').message).toBe(
+			'Too many requests The server asked to wait 120 s, longer than the 60 s the node waits.',
+		);
+	});
+
+	it('says how long and how often the server kept refusing', () => {
+		const error = new RateLimitError('Too many requests.', {
+			gaveUp: { reason: 'kept_refusing', waitedMs: 90_000, attempts: 4 },
+		});
+		expect((errorItemJson(error, '').error as { message: string }).message).toBe(
+			'Too many requests. The server kept refusing this request for 90 s (4 attempts).',
+		);
 	});
 });

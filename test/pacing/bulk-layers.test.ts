@@ -90,7 +90,7 @@ describe('throttles in a paced request: a time budget, not the attempt cap', () 
 		const error = (await rejection(client.sendMessage(message))) as RateLimitError;
 		expect(error).toBeInstanceOf(RateLimitError);
 		expect(error.mayHaveBeenSent).toBe(false);
-		expect(error.message).toMatch(/kept refusing this request for 90 s \(4 attempts\)/);
+		expect(error.gaveUp).toEqual({ reason: 'kept_refusing', waitedMs: 90_000, attempts: 4 });
 		// 30 + 30 + 30 s waited; a fourth 30 s wait would pass the 100 s budget.
 		expect(transport.sleeps).toEqual([30_000, 30_000, 30_000]);
 		expect(transport.requests).toHaveLength(4);
