@@ -21,6 +21,11 @@ export function own(obj: Obj, key: string): unknown {
 	return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
+/** One field's rule in a request type's table: its kind, limits and whether it is required. */
+export type Rule =
+	| { kind: 'string' | 'url'; max: number; optional?: true }
+	| { kind: 'integer'; min: number; max: number; fallback: number };
+
 export class Collector {
 	readonly issues: ValidationIssue[] = [];
 
@@ -92,6 +97,21 @@ export class Collector {
 			return fallback;
 		}
 		return n;
+	}
+
+	/** Each table field of `body` under `prefix`, checked by its rule; the valid ones, in table order. */
+	fields(body: Obj, table: Record<string, Rule>, prefix = ''): Obj {
+		const out: Obj = {};
+		for (const [key, rule] of Object.entries(table)) {
+			const value = own(body, key);
+			const field = prefix + key;
+			const checked =
+				rule.kind === 'integer'
+					? this.integer(value, field, rule.min, rule.max, rule.fallback)
+					: this[rule.kind](value, field, rule.max, !rule.optional);
+			if (checked !== undefined) out[key] = checked;
+		}
+		return out;
 	}
 
 	throwIfAny(): void {

@@ -4,6 +4,7 @@
  * `__proto__`) are never forwarded.
  */
 import { Collector, describe, own } from './collector';
+import type { Rule } from './collector';
 import { isRecord } from './guards';
 import type {
 	ClientSignupRequest,
@@ -26,7 +27,52 @@ export const LIMITS = {
 } as const;
 
 export const CLIENTS_MAX_PAGE_SIZE = 100;
-const CLIENTS_DEFAULT_PAGE_SIZE = 20;
+/** "All" means all: no silent cap (a host's "return all", a search over every client). Paging ends
+ * on an empty page or when `total` is reached (see ClientPage); never on a merely short page. */
+export const DEFAULT_LIST_ALL_MAX = Number.MAX_SAFE_INTEGER;
+const ANY = Number.MAX_SAFE_INTEGER;
+
+const ID: Rule = { kind: 'string', max: LIMITS.identifier };
+const RECIPIENT = { client_ref: ID, to: ID };
+const TEXT: Record<string, Rule> = { body: { kind: 'string', max: LIMITS.textBody } };
+const MEDIA: Record<string, Rule> = {
+	url: { kind: 'url', max: LIMITS.url },
+	caption: { kind: 'string', max: LIMITS.caption, optional: true },
+};
+const SIGNUP: Record<string, Rule> = {
+	business_name: ID,
+	phone_number_id: ID,
+	waba_id: { ...ID, optional: true },
+	callback_url: { kind: 'url', max: LIMITS.url, optional: true },
+};
+const PAGE: Record<string, Rule> = {
+	limit: { kind: 'integer', min: 1, max: CLIENTS_MAX_PAGE_SIZE, fallback: 20 },
+	offset: { kind: 'integer', min: 0, max: ANY, fallback: 0 },
+};
+const LIST_ALL: Record<string, Rule> = {
+	max: { kind: 'integer', min: 1, max: ANY, fallback: DEFAULT_LIST_ALL_MAX },
+	pageSize: {
+		kind: 'integer',
+		min: 1,
+		max: CLIENTS_MAX_PAGE_SIZE,
+		fallback: CLIENTS_MAX_PAGE_SIZE,
+	},
+	maxPages: { kind: 'integer', min: 1, max: ANY, fallback: 10_000 },
+};
+
+/** A request type that is its table alone; absent options (`optional`) mean every default. */
+function byTable<T>(
+	input: unknown,
+	name: string,
+	table: Record<string, Rule>,
+	optional = false,
+): T {
+	const c = new Collector();
+	const body = optional && (input === undefined || input === null) ? {} : c.object(input, name);
+	const out = body ? c.fields(body, table) : undefined;
+	c.throwIfAny();
+	return out as T;
+}
 
 const MESSAGE_TYPES = ['text', 'media', 'template'] as const;
 
@@ -34,10 +80,8 @@ export function validateSendMessage(input: unknown): SendMessageRequest {
 	const c = new Collector();
 	const body = c.object(input, 'message');
 	if (!body) return c.throwIfAny() as never;
-	const client_ref = c.string(own(body, 'client_ref'), 'client_ref', LIMITS.identifier);
-	const to = c.string(own(body, 'to'), 'to', LIMITS.identifier);
+	const out = c.fields(body, RECIPIENT);
 	const rawType = own(body, 'type');
-	let type: SendMessageRequest['type'] | undefined;
 	if (rawType === undefined || rawType === null || rawType === '') {
 		c.add('type', `is required (one of ${MESSAGE_TYPES.join(', ')})`);
 	} else if (
@@ -46,28 +90,22 @@ export function validateSendMessage(input: unknown): SendMessageRequest {
 	) {
 		c.add('type', `must be one of ${MESSAGE_TYPES.join(', ')}`);
 	} else {
-		type = rawType.trim() as SendMessageRequest['type'];
+		out.type = rawType.trim();
 	}
-	const out: Record<string, unknown> = {};
-	if (type === 'template') {
+	if (out.type === 'template') {
 		c.add(
 			'type',
 			'template messages are sent with sendTemplate, which takes the template name and parameters',
 		);
-	} else if (type === 'text') {
-		const text = c.object(own(body, 'text'), 'text');
-		const textBody = text ? c.string(own(text, 'body'), 'text.body', LIMITS.textBody) : undefined;
-		if (textBody !== undefined) out.text = { body: textBody };
-	} else if (type === 'media') {
-		const media = c.object(own(body, 'media'), 'media');
-		if (media) {
-			const url = c.url(own(media, 'url'), 'media.url', LIMITS.url, true);
-			const caption = c.string(own(media, 'caption'), 'media.caption', LIMITS.caption, false);
-			if (url !== undefined) out.media = caption !== undefined ? { url, caption } : { url };
-		}
+	} else if (out.type === 'text' || out.type === 'media') {
+		// text → text.body, media → media.url (+ caption): the part its type names
+		const key = out.type;
+		const part = c.object(own(body, key), key);
+		const checked = part ? c.fields(part, key === 'text' ? TEXT : MEDIA, `${key}.`) : {};
+		if (checked.body !== undefined || checked.url !== undefined) out[key] = checked;
 	}
 	c.throwIfAny();
-	return { client_ref: client_ref!, to: to!, type: type!, ...out } as SendMessageRequest;
+	return out as unknown as SendMessageRequest;
 }
 
 const LANGUAGE_PATTERN = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/;
@@ -76,24 +114,18 @@ export function validateSendTemplate(input: unknown): SendTemplateRequest {
 	const c = new Collector();
 	const body = c.object(input, 'message');
 	if (!body) return c.throwIfAny() as never;
-	const client_ref = c.string(own(body, 'client_ref'), 'client_ref', LIMITS.identifier);
-	const to = c.string(own(body, 'to'), 'to', LIMITS.identifier);
+	const out = c.fields(body, RECIPIENT);
 	const template = c.object(own(body, 'template'), 'template');
-	let out: SendTemplateRequest['template'] | undefined;
 	if (template) {
-		const name = c.string(own(template, 'name'), 'template.name', LIMITS.identifier);
+		const { name } = c.fields(template, { name: ID }, 'template.');
 		let code = 'en';
 		const language = own(template, 'language');
-		if (language !== undefined && language !== null) {
-			const rawCode = isRecord(language) ? own(language, 'code') : language;
-			if (rawCode !== undefined && rawCode !== null && rawCode !== '') {
-				const text = c.string(rawCode, 'template.language.code', 35);
-				if (text !== undefined) {
-					if (LANGUAGE_PATTERN.test(text)) code = text;
-					else
-						c.add('template.language.code', 'must be a language code such as en, en_US or pt-BR');
-				}
-			}
+		const rawCode = isRecord(language) ? own(language, 'code') : language;
+		if (rawCode !== undefined && rawCode !== null && rawCode !== '') {
+			const text = c.string(rawCode, 'template.language.code', 35);
+			if (text !== undefined && LANGUAGE_PATTERN.test(text)) code = text;
+			else if (text !== undefined)
+				c.add('template.language.code', 'must be a language code such as en, en_US or pt-BR');
 		}
 		const parameters: string[] = [];
 		const rawParameters = own(template, 'parameters');
@@ -112,84 +144,27 @@ export function validateSendTemplate(input: unknown): SendTemplateRequest {
 				});
 			}
 		}
-		if (name !== undefined) {
-			out = { name, language: { code } };
-			if (Array.isArray(rawParameters)) out.parameters = parameters;
-		}
+		const withParameters = Array.isArray(rawParameters) ? { parameters } : {};
+		if (name !== undefined) out.template = { name, language: { code }, ...withParameters };
 	}
 	c.throwIfAny();
-	return { client_ref: client_ref!, to: to!, template: out! };
+	return out as unknown as SendTemplateRequest;
 }
 
 export function validateClientSignup(input: unknown): ClientSignupRequest {
-	const c = new Collector();
-	const body = c.object(input, 'client');
-	if (!body) return c.throwIfAny() as never;
-	const business_name = c.string(own(body, 'business_name'), 'business_name', LIMITS.identifier);
-	const phone_number_id = c.string(
-		own(body, 'phone_number_id'),
-		'phone_number_id',
-		LIMITS.identifier,
-	);
-	const waba_id = c.string(own(body, 'waba_id'), 'waba_id', LIMITS.identifier, false);
-	const callback_url = c.url(own(body, 'callback_url'), 'callback_url', LIMITS.url, false);
-	c.throwIfAny();
-	const out: ClientSignupRequest = {
-		business_name: business_name!,
-		phone_number_id: phone_number_id!,
-	};
-	if (waba_id !== undefined) out.waba_id = waba_id;
-	if (callback_url !== undefined) out.callback_url = callback_url;
-	return out;
+	return byTable(input, 'client', SIGNUP);
 }
 
 export function validateListClients(input: unknown): Required<ListClientsOptions> {
-	const c = new Collector();
-	const body = input === undefined || input === null ? {} : c.object(input, 'options');
-	if (!body) return c.throwIfAny() as never;
-	const limit = c.integer(
-		own(body, 'limit'),
-		'limit',
-		1,
-		CLIENTS_MAX_PAGE_SIZE,
-		CLIENTS_DEFAULT_PAGE_SIZE,
-	);
-	const offset = c.integer(own(body, 'offset'), 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
-	c.throwIfAny();
-	return { limit, offset };
+	return byTable(input, 'options', PAGE, true);
 }
-
-/** "All" means all: no silent cap (a host's "return all", a search over every client). Paging ends
- * on an empty page or when `total` is reached (see ClientPage); never on a merely short page. */
-export const DEFAULT_LIST_ALL_MAX = Number.MAX_SAFE_INTEGER;
-
-const DEFAULT_LIST_MAX_PAGES = 10_000;
 
 export function validateListAll(input: unknown): {
 	max: number;
 	pageSize: number;
 	maxPages: number;
 } {
-	const c = new Collector();
-	const body = input === undefined || input === null ? {} : c.object(input, 'options');
-	if (!body) return c.throwIfAny() as never;
-	const max = c.integer(own(body, 'max'), 'max', 1, Number.MAX_SAFE_INTEGER, DEFAULT_LIST_ALL_MAX);
-	const pageSize = c.integer(
-		own(body, 'pageSize'),
-		'pageSize',
-		1,
-		CLIENTS_MAX_PAGE_SIZE,
-		CLIENTS_MAX_PAGE_SIZE,
-	);
-	const maxPages = c.integer(
-		own(body, 'maxPages'),
-		'maxPages',
-		1,
-		Number.MAX_SAFE_INTEGER,
-		DEFAULT_LIST_MAX_PAGES,
-	);
-	c.throwIfAny();
-	return { max, pageSize, maxPages };
+	return byTable(input, 'options', LIST_ALL, true);
 }
 
 /** Webhook URL rule: https, or http for loopback hosts only. */
