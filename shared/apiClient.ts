@@ -56,7 +56,6 @@ export interface IntelliPortalClientOptions {
 interface RequestSpec {
 	method: HttpMethod;
 	path: string;
-	query?: Record<string, string | number | undefined>;
 	body?: unknown;
 }
 
@@ -93,30 +92,25 @@ export class IntelliPortalClient {
 
 	async sendMessage(input: SendMessageInput): Promise<MessageResponse> {
 		const body = validateSendMessage(input);
-		const answer = await this.request({ method: 'POST', path: '/messages/send', body });
-		return messageResponse(answer.body, answer.status);
+		return this.request({ method: 'POST', path: '/messages/send', body }, messageResponse);
 	}
 
 	async sendTemplate(input: SendTemplateInput): Promise<MessageResponse> {
 		const body = validateSendTemplate(input);
-		const answer = await this.request({ method: 'POST', path: '/messages/send-template', body });
-		return messageResponse(answer.body, answer.status);
+		return this.request({ method: 'POST', path: '/messages/send-template', body }, messageResponse);
 	}
 
 	async onboardClient(input: ClientSignupInput): Promise<Client> {
 		const body = validateClientSignup(input);
-		const answer = await this.request({ method: 'POST', path: '/clients/signup', body });
-		return onboardedClient(answer.body, answer.status);
+		return this.request({ method: 'POST', path: '/clients/signup', body }, onboardedClient);
 	}
 
 	async listClients(options: ListClientsOptions = {}): Promise<ClientPage> {
 		const { limit, offset } = validateListClients(options);
-		const answer = await this.request({
-			method: 'GET',
-			path: '/clients',
-			query: { limit, offset },
-		});
-		return clientPage(answer.body, answer.status, limit, offset);
+		const query = `?limit=${limit}&offset=${offset}`;
+		return this.request({ method: 'GET', path: `/clients${query}` }, (body, status) =>
+			clientPage(body, status, limit, offset),
+		);
 	}
 
 	/**
@@ -195,17 +189,18 @@ export class IntelliPortalClient {
 	}
 
 	async getWebhookConfig(): Promise<WebhookConfig> {
-		const answer = await this.request({ method: 'GET', path: '/webhooks' });
-		return webhookConfig(answer.body, answer.status);
+		return this.request({ method: 'GET', path: '/webhooks' }, webhookConfig);
 	}
 
 	async updateWebhookConfig(input: WebhookConfigUpdateInput): Promise<WebhookConfig> {
 		const body = validateWebhookUpdate(input);
-		const answer = await this.request({ method: 'PUT', path: '/webhooks', body });
-		return webhookConfig(answer.body, answer.status, true);
+		return this.request({ method: 'PUT', path: '/webhooks', body }, (answer, status) =>
+			webhookConfig(answer, status, true),
+		);
 	}
 
-	private async request(spec: RequestSpec) {
+	/** The one request of every operation, its answer mapped to the operation's typed result. */
+	private async request<T>(spec: RequestSpec, map: (body: unknown, status: number) => T) {
 		const hasBody = spec.body !== undefined;
 		const headers: Record<string, string> = {
 			Accept: 'application/json',
@@ -213,16 +208,13 @@ export class IntelliPortalClient {
 		};
 		if (hasBody) headers['Content-Type'] = 'application/json';
 		if (!this.#transport.authenticates) headers.Authorization = `Bearer ${this.#apiKey}`;
-		const query = new URLSearchParams();
-		for (const [name, value] of Object.entries(spec.query ?? {}))
-			if (value !== undefined) query.set(name, String(value));
-		const search = query.toString() === '' ? '' : `?${query}`;
-		return await this.#send({
+		const answer = await this.#send({
 			method: spec.method,
-			url: `${this.baseUrl}${spec.path}${search}`,
+			url: `${this.baseUrl}${spec.path}`,
 			headers,
 			...(hasBody ? { body: spec.body } : {}),
 			timeoutMs: this.#timeoutMs,
 		});
+		return map(answer.body, answer.status);
 	}
 }
