@@ -15,7 +15,8 @@ import { withRetry } from '../../shared/retry';
 import { N8nTransport } from '../../nodes/IntelliPortal/transport/N8nTransport';
 import { errorItemJson, toNodeError } from '../../nodes/IntelliPortal/errors';
 import { createZapierTransport } from '../../zapier/src/zapierTransport';
-import { sendOutcomeOf, toZapierError } from '../../zapier/src/errors';
+import { toZapierError } from '../../zapier/src/errors';
+import { sendOutcomeOf } from '../zapier/sendOutcome';
 
 const KEY = 'ik_test_SAMEVERDICTkey012345678';
 const BASE = 'http://127.0.0.1:9/v1';

@@ -22,7 +22,7 @@ import { ZAPIER_TIMEOUT_MS } from '../../zapier/src/apiClient';
 import zapier from 'zapier-platform-core';
 
 import App from '../../zapier/src';
-import { sendOutcomeOf } from '../../zapier/src/errors';
+import { sendOutcomeOf } from '../zapier/sendOutcome';
 import { API_KEY, startEnv } from '../n8n/helpers';
 
 export type SoakPath = 'core' | 'n8n' | 'zapier';

@@ -1,6 +1,6 @@
 /**
  * The explicit "may this message have been sent?" reading of the app's Zapier errors
- * (sendOutcomeOf in zapier/src/errors.ts, used by the fault soak): for every failure the emulator
+ * (sendOutcomeOf in test/zapier/sendOutcome.ts, used by the fault soak): for every failure the emulator
  * can inject, the Zapier error the step ends with, its outcome, and the truth (the emulator's
  * accepted messages). "not_sent" must always be true; "may_have_been_sent" is the safe answer
  * whenever the app cannot know.
@@ -12,12 +12,8 @@ import { NetworkError } from '../../shared/errors';
 import { unexpected } from '../../shared/responses';
 import App from '../../zapier/src';
 import { ZAPIER_RETRY } from '../../zapier/src/apiClient';
-import {
-	MAY_HAVE_BEEN_SENT_NOTICE,
-	NOT_SENT_NOTICE,
-	sendOutcomeOf,
-	toZapierError,
-} from '../../zapier/src/errors';
+import { MAY_HAVE_BEEN_SENT_NOTICE, NOT_SENT_NOTICE, toZapierError } from '../../zapier/src/errors';
+import { sendOutcomeOf } from './sendOutcome';
 import { API_KEY, appTester, authData, emulator, rejection, zapierPayload } from './helpers';
 
 const tester = appTester();
