@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, IGetNodeParameterOptions } from 'n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isRecord } from '../../shared/guards';
+import { readJsonPathParameter } from './jsonPathParameter';
 import { parameterLabel } from './parameterLabels';
 
 /** Whatever a parameter resolves to (expressions can make it anything). */
@@ -38,7 +39,8 @@ export function parameterError(
 
 /**
  * getNodeParameter, but an expression that cannot be resolved fails as a NodeOperationError that
- * names the field (n8n's own error only says what went wrong inside the expression).
+ * names the field (n8n's own error only says what went wrong inside the expression). A plain
+ * `={{ $json.a }}` is read from the item itself (see readJsonPathParameter).
  */
 export function readParameter(
 	ctx: IExecuteFunctions,
@@ -48,6 +50,8 @@ export function readParameter(
 	options?: IGetNodeParameterOptions,
 ): ParameterValue {
 	try {
+		const direct = options === undefined ? readJsonPathParameter(ctx, name, itemIndex) : undefined;
+		if (direct !== undefined) return direct;
 		return ctx.getNodeParameter(name, itemIndex, fallback, options) as ParameterValue;
 	} catch (error) {
 		if (error instanceof NodeOperationError) {
